@@ -1,0 +1,257 @@
+/**
+ * One axios instance for every Webex REST call we make ourselves, with a retry layer
+ * implemented as a response interceptor (a "transformer" in grammY's sense): callers just
+ * `await http.get(...)` and get either data or a typed WebexError.
+ *
+ * Why hand-written and not axios-retry: the rules here change the request between attempts
+ * (504 halves `max`, which may live in `params` or inside an absolute Link URL), share one
+ * time budget across all attempts of a logical call, and must end in our own typed errors
+ * without ever keeping the axios error (it holds the Authorization header). Expressing that
+ * through axios-retry's hooks would be more code and less obvious than this small loop.
+ */
+import axios, {
+  type AxiosError,
+  type AxiosInstance,
+  type AxiosRequestConfig,
+  type InternalAxiosRequestConfig,
+} from 'axios';
+import {
+  TIMEOUT_CODES,
+  WebexError,
+  fromAxiosError,
+  describeRequest,
+  isAbsoluteUrl,
+  retryAfterSeconds,
+  trackingIdOf,
+} from './errors';
+
+/** Bookkeeping for one logical call, carried on the request config across retries. */
+interface RetryState {
+  startedAt: number;
+  retries: number;
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    /** Internal: retry bookkeeping of the Webex client. */
+    webexRetryState?: RetryState;
+  }
+}
+
+export interface WebexRetryOptions {
+  /** Total time one logical call may spend, attempts and waits included. Default 60 s. */
+  budgetMs?: number;
+  /** Longest Retry-After we accept; a longer one fails at once with WebexRateLimitedError. Default 30 s. */
+  maxRetryAfterMs?: number;
+  /** First backoff delay for 5xx and network errors (doubles each retry, with jitter). Default 500 ms. */
+  baseDelayMs?: number;
+  /** Cap of a single backoff delay. Default 8 s. */
+  maxDelayMs?: number;
+  /** Safety cap on retries, whatever the budget says. Default 10. */
+  maxRetries?: number;
+}
+
+/** Minimal logger (pino-compatible). */
+export interface WebexHttpLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
+export interface WebexHttpOptions {
+  /** REST base, e.g. `https://webexapis.com/v1` (WEBEX_API_URL). */
+  baseUrl: string;
+  /** Per-attempt timeout. Default 30 s. */
+  timeoutMs?: number;
+  retry?: WebexRetryOptions;
+  logger?: WebexHttpLogger;
+}
+
+/** The Webex HTTP client: a plain axios instance with the retry interceptor installed. */
+export type WebexHttp = AxiosInstance;
+
+const DEFAULT_RETRY: Required<WebexRetryOptions> = {
+  budgetMs: 60_000,
+  maxRetryAfterMs: 30_000,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetries: 10,
+};
+
+/** Network failures worth another attempt. */
+const TRANSIENT_NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'EAI_AGAIN']);
+/** Methods that may be repeated after a failure whose effect on the server is unknown. */
+const IDEMPOTENT = new Set(['get', 'head', 'options', 'put', 'delete']);
+
+/**
+ * Creates the Webex HTTP client. The token is never stored on it: pass it per call with
+ * {@link bearer}.
+ *
+ * @example
+ * const http = createWebexHttp({ baseUrl: 'https://webexapis.com/v1', retry: { budgetMs: 60_000 } });
+ * const me = await http.get('/people/me', { headers: bearer(token) });
+ */
+export function createWebexHttp(options: WebexHttpOptions): WebexHttp {
+  const retry = { ...DEFAULT_RETRY, ...stripUndefined(options.retry ?? {}) };
+  const instance = axios.create({
+    baseURL: options.baseUrl.replace(/\/+$/, ''),
+    timeout: options.timeoutMs ?? 30_000,
+    headers: { Accept: 'application/json' },
+    // Error bodies are parsed too, so we can read Webex's message and trackingId.
+    responseType: 'json',
+  });
+
+  instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
+    config.webexRetryState ??= { startedAt: Date.now(), retries: 0 };
+    return config;
+  });
+
+  instance.interceptors.response.use(undefined, async (error: unknown) => {
+    if (!axios.isAxiosError(error) || !error.config) throw fromAxiosError(error);
+    const config = error.config;
+    const state = config.webexRetryState ?? { startedAt: Date.now(), retries: 0 };
+    const plan = planRetry(error, config, state, retry);
+    if (plan.kind === 'fail') throw plan.error;
+
+    const details = describeRequest(config);
+    options.logger?.warn(
+      {
+        method: details.method,
+        path: details.path,
+        status: error.response?.status,
+        errno: error.response ? undefined : error.code,
+        trackingId: trackingIdOf(error),
+        retry: state.retries + 1,
+        delayMs: plan.delayMs,
+      },
+      `Webex call failed; retrying (${plan.reason})`,
+    );
+    await sleep(plan.delayMs);
+    if (config.signal?.aborted) throw fromAxiosError(error, config);
+    plan.adjust?.(config);
+    state.retries += 1;
+    config.webexRetryState = state;
+    return instance.request(config);
+  });
+
+  return instance;
+}
+
+/**
+ * Authorization header for one call.
+ *
+ * @example
+ * await http.get('/people/me', { headers: bearer(token) });
+ */
+export function bearer(token: string): { Authorization: string } {
+  return { Authorization: `Bearer ${token}` };
+}
+
+type RetryPlan =
+  | { kind: 'retry'; delayMs: number; reason: string; adjust?: (c: AxiosRequestConfig) => void }
+  | { kind: 'fail'; error: WebexError };
+
+function planRetry(
+  error: AxiosError,
+  config: InternalAxiosRequestConfig,
+  state: RetryState,
+  retry: Required<WebexRetryOptions>,
+): RetryPlan {
+  const remainingMs = retry.budgetMs - (Date.now() - state.startedAt);
+  const fail = (): RetryPlan => ({ kind: 'fail', error: fromAxiosError(error, config) });
+  if (config.signal?.aborted || axios.isCancel(error)) return fail();
+  if (state.retries >= retry.maxRetries) return fail();
+  const backoff = backoffDelay(state.retries, retry);
+  const status = error.response?.status;
+
+  if (status === 429 || status === 423) {
+    const retryAfterMs = retryAfterSeconds(error) * 1000;
+    if (Number.isNaN(retryAfterMs)) {
+      // 423 without Retry-After (or an unreadable one): plain backoff.
+      return backoff <= remainingMs
+        ? { kind: 'retry', delayMs: backoff, reason: `${status} without Retry-After` }
+        : fail();
+    }
+    if (retryAfterMs > retry.maxRetryAfterMs || retryAfterMs > remainingMs) return fail();
+    return { kind: 'retry', delayMs: retryAfterMs, reason: `${status} Retry-After` };
+  }
+
+  if (status === 504 && hasMaxAbove1(config)) {
+    // Webex: 504 means the page was too large to build in time; ask for half as many items.
+    const delayMs = Math.min(backoff, retry.baseDelayMs);
+    return delayMs <= remainingMs
+      ? { kind: 'retry', delayMs, reason: '504, halving max', adjust: halveMax }
+      : fail();
+  }
+
+  if (status === 502 || status === 503 || status === 504) {
+    return backoff <= remainingMs
+      ? { kind: 'retry', delayMs: backoff, reason: `${status}` }
+      : fail();
+  }
+
+  if (!error.response) {
+    const code = error.code ?? '';
+    const method = (config.method ?? 'get').toLowerCase();
+    const isTimeout = TIMEOUT_CODES.has(code);
+    // A POST that may have reached the server is not repeated (it could post a message twice);
+    // a refused connection never reached it, so that is always safe.
+    const retryable =
+      code === 'ECONNREFUSED' ||
+      ((TRANSIENT_NETWORK_CODES.has(code) || isTimeout) && IDEMPOTENT.has(method));
+    return retryable && backoff <= remainingMs
+      ? { kind: 'retry', delayMs: backoff, reason: code || 'network error' }
+      : fail();
+  }
+
+  return fail();
+}
+
+/** Exponential backoff with "equal jitter": between half and all of base·2^n, capped. */
+function backoffDelay(retries: number, retry: Required<WebexRetryOptions>): number {
+  const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** retries);
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+function hasMaxAbove1(config: AxiosRequestConfig): boolean {
+  const max = readMax(config);
+  return max !== undefined && max > 1;
+}
+
+function readMax(config: AxiosRequestConfig): number | undefined {
+  const fromParams = (config.params as Record<string, unknown> | undefined)?.max;
+  if (fromParams !== undefined) return Number(fromParams);
+  const fromUrl = urlOf(config)?.searchParams.get('max');
+  return fromUrl ? Number(fromUrl) : undefined;
+}
+
+/** Halves `max` (at least 1) wherever it is: in `params` or in the (absolute Link) URL. */
+function halveMax(config: AxiosRequestConfig): void {
+  const max = readMax(config);
+  if (max === undefined) return;
+  const halved = Math.max(1, Math.floor(max / 2));
+  const params = config.params as Record<string, unknown> | undefined;
+  if (params?.max !== undefined) {
+    config.params = { ...params, max: halved };
+    return;
+  }
+  const url = urlOf(config);
+  if (!url || !config.url) return;
+  url.searchParams.set('max', String(halved));
+  config.url = isAbsoluteUrl(config.url) ? url.toString() : `${url.pathname}${url.search}`;
+}
+
+function urlOf(config: AxiosRequestConfig): URL | undefined {
+  if (!config.url) return undefined;
+  try {
+    return new URL(config.url, isAbsoluteUrl(config.url) ? undefined : 'http://relative.invalid');
+  } catch {
+    return undefined;
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
