@@ -1,0 +1,61 @@
+/**
+ * Schema migrations shared by both adapters. The SQL is deliberately portable (TEXT, BIGINT
+ * epoch milliseconds), so one list serves SQLite and PostgreSQL. Append only: never edit a
+ * migration that has shipped; add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  statements: string[];
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial',
+    statements: [
+      `CREATE TABLE accounts (
+        person_id TEXT PRIMARY KEY,
+        email TEXT NOT NULL,
+        access_token_enc TEXT NOT NULL,
+        refresh_token_enc TEXT NOT NULL,
+        access_expires_at BIGINT NOT NULL,
+        refresh_expires_at BIGINT NOT NULL,
+        scopes TEXT NOT NULL,
+        updated_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE oauth_states (
+        state TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        code_verifier TEXT NOT NULL,
+        scopes TEXT NOT NULL,
+        redirect_room_id TEXT,
+        pending_request TEXT,
+        expires_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX oauth_states_expires_at ON oauth_states (expires_at)`,
+      `CREATE INDEX oauth_states_person_id ON oauth_states (person_id)`,
+      `CREATE TABLE person_settings (
+        person_id TEXT PRIMARY KEY,
+        timezone TEXT,
+        locale TEXT
+      )`,
+      `CREATE TABLE profile_cache (
+        person_id TEXT PRIMARY KEY,
+        timezone TEXT,
+        fetched_at BIGINT NOT NULL
+      )`,
+      `CREATE TABLE seen_events (
+        event_key TEXT PRIMARY KEY,
+        seen_at BIGINT NOT NULL
+      )`,
+      `CREATE INDEX seen_events_seen_at ON seen_events (seen_at)`,
+    ],
+  },
+];
+
+export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
+  version INTEGER PRIMARY KEY,
+  name TEXT NOT NULL,
+  applied_at BIGINT NOT NULL
+)`;

@@ -1,0 +1,59 @@
+/** Row ↔ object mapping shared by the adapters (columns are snake_case, times epoch ms). */
+import {
+  splitScopes,
+  type StoredAccount,
+  type OAuthState,
+  type PersonSettings,
+  type SettingsPatch,
+} from './store';
+
+export type Row = Record<string, unknown>;
+
+/** Epoch ms from a BIGINT column: pg returns it as a string, SQLite as a number. */
+export function msOf(v: unknown): number {
+  return Number(v);
+}
+
+export function accountFromRow(r: Row): StoredAccount {
+  return {
+    personId: String(r.person_id),
+    email: String(r.email),
+    accessTokenEnc: String(r.access_token_enc),
+    refreshTokenEnc: String(r.refresh_token_enc),
+    accessExpiresAt: msOf(r.access_expires_at),
+    refreshExpiresAt: msOf(r.refresh_expires_at),
+    scopes: splitScopes(String(r.scopes)),
+    updatedAt: msOf(r.updated_at),
+  };
+}
+
+export function oauthStateFromRow(r: Row): OAuthState {
+  const s: OAuthState = {
+    state: String(r.state),
+    personId: String(r.person_id),
+    codeVerifier: String(r.code_verifier),
+    scopes: splitScopes(String(r.scopes)),
+    expiresAt: msOf(r.expires_at),
+  };
+  if (typeof r.redirect_room_id === 'string') s.redirectRoomId = r.redirect_room_id;
+  if (typeof r.pending_request === 'string') s.pendingRequest = r.pending_request;
+  return s;
+}
+
+/** Row → settings, leaving unset fields out. */
+export function settingsOf(row: Row | undefined): PersonSettings {
+  const s: PersonSettings = {};
+  if (typeof row?.timezone === 'string') s.timezone = row.timezone;
+  if (typeof row?.locale === 'string') s.locale = row.locale;
+  return s;
+}
+
+export function applyPatch(current: PersonSettings, patch: SettingsPatch): PersonSettings {
+  const next: PersonSettings = { ...current };
+  for (const field of ['timezone', 'locale'] as const) {
+    const v = patch[field];
+    if (v === null) delete next[field];
+    else if (v !== undefined) next[field] = v;
+  }
+  return next;
+}

@@ -1,0 +1,100 @@
+/**
+ * The storage interface. Two adapters implement it: SQLite (embedded default) and PostgreSQL
+ * (for several replicas). The store only ever sees encrypted token blobs (`…Enc` fields,
+ * made by src/auth/token-crypto.ts), never plaintext tokens.
+ */
+
+/**
+ * A person's linked Webex account (their own OAuth tokens, encrypted).
+ * All times in this module are epoch milliseconds (`Date.now()` style).
+ */
+export interface StoredAccount {
+  personId: string;
+  email: string;
+  accessTokenEnc: string;
+  refreshTokenEnc: string;
+  accessExpiresAt: number;
+  refreshExpiresAt: number;
+  scopes: string[];
+  updatedAt: number;
+}
+
+/** A pending OAuth authorization, keyed by the random `state` sent to Webex. */
+export interface OAuthState {
+  state: string;
+  personId: string;
+  /** PKCE verifier; short-lived, deleted when the state is taken or purged. */
+  codeVerifier: string;
+  scopes: string[];
+  /** Where to say "linked" afterwards. */
+  redirectRoomId?: string;
+  /** JSON of the request to run once linked (opaque to the store). */
+  pendingRequest?: string;
+  expiresAt: number;
+}
+
+/** What a person chose with `timezone …` etc. Absent fields mean "not set". */
+export interface PersonSettings {
+  timezone?: string;
+  locale?: string;
+}
+
+/** A settings change: a string sets the field, `null` clears it, absent leaves it. */
+export interface SettingsPatch {
+  timezone?: string | null;
+  locale?: string | null;
+}
+
+/** Cached `timezone` from GET /people/me; `timezone: null` caches "the person has none". */
+export interface CachedProfileTimezone {
+  timezone: string | null;
+  fetchedAt: number;
+}
+
+/** How long processed-event keys are kept for de-duplication. */
+export const EVENT_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+
+export interface Store {
+  /** Inserts or replaces the person's account. */
+  saveAccount(account: StoredAccount): Promise<void>;
+  getAccount(personId: string): Promise<StoredAccount | null>;
+  deleteAccount(personId: string): Promise<void>;
+
+  saveOAuthState(state: OAuthState): Promise<void>;
+  /**
+   * Atomically returns and deletes the state (single use). Null when unknown or already used.
+   * An expired state is still returned (and deleted): check `expiresAt` to say "expired".
+   */
+  takeOAuthState(state: string): Promise<OAuthState | null>;
+  /** Deletes states that expired before `now`; returns how many. */
+  purgeExpiredOAuthStates(now: number): Promise<number>;
+
+  /** The person's settings; `{}` when none. */
+  getSettings(personId: string): Promise<PersonSettings>;
+  saveSettings(personId: string, patch: SettingsPatch): Promise<PersonSettings>;
+
+  getProfileTimezone(personId: string): Promise<CachedProfileTimezone | null>;
+  saveProfileTimezone(personId: string, timezone: string | null, fetchedAt: number): Promise<void>;
+
+  /**
+   * Records a processed event key (e.g. `resource:data.id`). True the first time it is seen,
+   * false for a duplicate. Keys older than {@link EVENT_KEY_TTL_MS} before `now` are pruned.
+   */
+  markEventSeen(key: string, now: number): Promise<boolean>;
+
+  /** Deletes everything stored about the person: account, OAuth states, settings, cache. */
+  forgetPerson(personId: string): Promise<void>;
+
+  /** Throws when the database is unreachable (for /readyz). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Scopes are stored space-separated, as OAuth writes them. */
+export function joinScopes(scopes: string[]): string {
+  return scopes.join(' ');
+}
+
+export function splitScopes(text: string): string[] {
+  return text.split(/\s+/).filter(Boolean);
+}

@@ -1,0 +1,319 @@
+/**
+ * One behavioural suite, run against every adapter: SQLite in memory, SQLite in a file (also
+ * checking that nothing is lost on close/reopen) and PostgreSQL in a throw-away schema.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { EVENT_KEY_TTL_MS, openStore, type Store, type StoredAccount } from '../../src/store';
+
+const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+interface Adapter {
+  name: string;
+  /** Opens a store on the same data every time (until cleanup). */
+  open(): Promise<Store>;
+  /** False for :memory:, whose data cannot outlive the connection. */
+  persistent: boolean;
+  setup?(): Promise<void>;
+  cleanup?(): Promise<void>;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'audit-store-'));
+const sqliteFile = join(tmp, 'nested', 'dir', 'audit.db');
+const pgSchema = `test_store_${process.pid}_${randomBytes(4).toString('hex')}`;
+
+async function pgAdmin<T>(work: (c: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+  } catch (err) {
+    throw new Error(
+      `PostgreSQL is required for the store tests and was not reachable at ${PG_URL} ` +
+        `(${(err as Error).message}). Start it (trust auth, database "test") or set TEST_POSTGRES_URL.`,
+    );
+  }
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+const adapters: Adapter[] = [
+  { name: 'sqlite :memory:', open: () => openStore('sqlite::memory:'), persistent: false },
+  {
+    name: 'sqlite file',
+    open: () => openStore(`sqlite:${sqliteFile}`),
+    persistent: true,
+    cleanup: async () => rmSync(tmp, { recursive: true, force: true }),
+  },
+  {
+    name: 'postgres',
+    open: () => openStore(PG_URL, { postgres: { schema: pgSchema } }),
+    persistent: true,
+    setup: () => pgAdmin(async () => undefined),
+    cleanup: () =>
+      pgAdmin(async (c) => {
+        await c.query(`DROP SCHEMA IF EXISTS "${pgSchema}" CASCADE`);
+      }),
+  },
+];
+
+const T0 = Date.UTC(2024, 4, 1, 12, 0, 0);
+
+function account(personId: string, over: Partial<StoredAccount> = {}): StoredAccount {
+  return {
+    personId,
+    email: `${personId}@example.com`,
+    accessTokenEnc: `v1.iv.tag.access-${personId}`,
+    refreshTokenEnc: `v1.iv.tag.refresh-${personId}`,
+    accessExpiresAt: T0 + 14 * 86_400_000,
+    refreshExpiresAt: T0 + 90 * 86_400_000,
+    scopes: ['spark:people_read', 'meeting:recordings_read'],
+    updatedAt: T0,
+    ...over,
+  };
+}
+
+describe.each(adapters)('Store ($name)', (adapter) => {
+  let store: Store;
+  // Ids unique per test so tests do not see each other's rows in persistent stores.
+  let n = 0;
+  const id = (label: string) => `${label}-${++n}-${randomBytes(3).toString('hex')}`;
+
+  beforeAll(async () => {
+    await adapter.setup?.();
+    store = await adapter.open();
+  });
+  afterAll(async () => {
+    await store?.close();
+    await adapter.cleanup?.();
+  });
+
+  it('answers ping', async () => {
+    await expect(store.ping()).resolves.toBeUndefined();
+  });
+
+  describe('accounts', () => {
+    it('saves, reads, replaces and deletes an account', async () => {
+      const p = id('person');
+      expect(await store.getAccount(p)).toBeNull();
+      await store.saveAccount(account(p));
+      expect(await store.getAccount(p)).toEqual(account(p));
+
+      const updated = account(p, {
+        accessTokenEnc: 'v1.new',
+        scopes: ['meeting:admin_recordings_read'],
+        updatedAt: T0 + 1000,
+      });
+      await store.saveAccount(updated);
+      expect(await store.getAccount(p)).toEqual(updated);
+
+      await store.deleteAccount(p);
+      expect(await store.getAccount(p)).toBeNull();
+      await expect(store.deleteAccount(p)).resolves.toBeUndefined();
+    });
+  });
+
+  describe('OAuth states', () => {
+    it('takes a state once, with every field', async () => {
+      const state = id('state');
+      const saved = {
+        state,
+        personId: 'P1',
+        codeVerifier: 'verifier',
+        scopes: ['a', 'b'],
+        redirectRoomId: 'ROOM',
+        pendingRequest: JSON.stringify({ text: 'audit abc', roomId: 'ROOM' }),
+        expiresAt: T0 + 600_000,
+      };
+      await store.saveOAuthState(saved);
+      expect(await store.takeOAuthState(state)).toEqual(saved);
+      expect(await store.takeOAuthState(state)).toBeNull();
+    });
+
+    it('returns null for an unknown state, and leaves optional fields out', async () => {
+      expect(await store.takeOAuthState('nope')).toBeNull();
+      const state = id('state');
+      await store.saveOAuthState({
+        state,
+        personId: 'P',
+        codeVerifier: 'v',
+        scopes: [],
+        expiresAt: T0,
+      });
+      const taken = await store.takeOAuthState(state);
+      expect(taken).toEqual({ state, personId: 'P', codeVerifier: 'v', scopes: [], expiresAt: T0 });
+    });
+
+    it('returns an expired state with its expiry so the caller can say "expired"', async () => {
+      const state = id('state');
+      await store.saveOAuthState({
+        state,
+        personId: 'P',
+        codeVerifier: 'v',
+        scopes: [],
+        expiresAt: 5,
+      });
+      const taken = await store.takeOAuthState(state);
+      expect(taken?.expiresAt).toBe(5);
+    });
+
+    it('is atomic: of concurrent takes only one wins', async () => {
+      const state = id('state');
+      await store.saveOAuthState({
+        state,
+        personId: 'P',
+        codeVerifier: 'v',
+        scopes: [],
+        expiresAt: T0,
+      });
+      const results = await Promise.all(
+        Array.from({ length: 5 }, () => store.takeOAuthState(state)),
+      );
+      expect(results.filter((r) => r !== null)).toHaveLength(1);
+    });
+
+    it('purges expired states only', async () => {
+      const old = id('old');
+      const fresh = id('fresh');
+      await store.saveOAuthState({
+        state: old,
+        personId: 'P',
+        codeVerifier: 'v',
+        scopes: [],
+        expiresAt: T0 - 1,
+      });
+      await store.saveOAuthState({
+        state: fresh,
+        personId: 'P',
+        codeVerifier: 'v',
+        scopes: [],
+        expiresAt: T0 + 60_000,
+      });
+      expect(await store.purgeExpiredOAuthStates(T0)).toBeGreaterThanOrEqual(1);
+      expect(await store.takeOAuthState(old)).toBeNull();
+      expect(await store.takeOAuthState(fresh)).not.toBeNull();
+    });
+  });
+
+  describe('settings', () => {
+    it('patches fields independently and clears with null', async () => {
+      const p = id('person');
+      expect(await store.getSettings(p)).toEqual({});
+      expect(await store.saveSettings(p, { timezone: 'Europe/Paris' })).toEqual({
+        timezone: 'Europe/Paris',
+      });
+      await store.saveSettings(p, { locale: 'fr-FR' });
+      expect(await store.getSettings(p)).toEqual({ timezone: 'Europe/Paris', locale: 'fr-FR' });
+      await store.saveSettings(p, { timezone: null });
+      expect(await store.getSettings(p)).toEqual({ locale: 'fr-FR' });
+    });
+  });
+
+  describe('profile timezone cache', () => {
+    it('stores a timezone or "none", with when it was fetched', async () => {
+      const p = id('person');
+      expect(await store.getProfileTimezone(p)).toBeNull();
+      await store.saveProfileTimezone(p, 'Asia/Tokyo', T0);
+      expect(await store.getProfileTimezone(p)).toEqual({ timezone: 'Asia/Tokyo', fetchedAt: T0 });
+      await store.saveProfileTimezone(p, null, T0 + 5);
+      expect(await store.getProfileTimezone(p)).toEqual({ timezone: null, fetchedAt: T0 + 5 });
+    });
+  });
+
+  describe('event de-duplication', () => {
+    it('is true the first time only', async () => {
+      const key = id('messages:MSG');
+      expect(await store.markEventSeen(key, T0)).toBe(true);
+      expect(await store.markEventSeen(key, T0 + 1000)).toBe(false);
+    });
+
+    it('forgets keys older than a day', async () => {
+      const key = id('messages:MSG');
+      expect(await store.markEventSeen(key, T0)).toBe(true);
+      expect(await store.markEventSeen(key, T0 + EVENT_KEY_TTL_MS - 1)).toBe(false);
+      expect(await store.markEventSeen(key, T0 + EVENT_KEY_TTL_MS + 1)).toBe(true);
+    });
+  });
+
+  describe('forgetPerson', () => {
+    it('deletes account, states, settings and cache of that person only', async () => {
+      const p = id('person');
+      const other = id('other');
+      for (const who of [p, other]) {
+        await store.saveAccount(account(who));
+        await store.saveOAuthState({
+          state: `s-${who}`,
+          personId: who,
+          codeVerifier: 'v',
+          scopes: [],
+          expiresAt: T0,
+        });
+        await store.saveSettings(who, { timezone: 'UTC' });
+        await store.saveProfileTimezone(who, 'UTC', T0);
+      }
+      await store.forgetPerson(p);
+      expect(await store.getAccount(p)).toBeNull();
+      expect(await store.takeOAuthState(`s-${p}`)).toBeNull();
+      expect(await store.getSettings(p)).toEqual({});
+      expect(await store.getProfileTimezone(p)).toBeNull();
+
+      expect(await store.getAccount(other)).not.toBeNull();
+      expect(await store.takeOAuthState(`s-${other}`)).not.toBeNull();
+      expect(await store.getSettings(other)).toEqual({ timezone: 'UTC' });
+    });
+  });
+
+  (adapter.persistent ? it : it.skip)('keeps everything across close and reopen', async () => {
+    const p = id('person');
+    const state = id('state');
+    await store.saveAccount(account(p));
+    await store.saveOAuthState({
+      state,
+      personId: p,
+      codeVerifier: 'v',
+      scopes: ['x'],
+      expiresAt: T0,
+    });
+    await store.saveSettings(p, { timezone: 'America/New_York', locale: 'en-US' });
+    await store.saveProfileTimezone(p, 'America/Chicago', T0);
+    await store.markEventSeen(`k-${p}`, Date.now());
+    await store.close();
+
+    store = await adapter.open(); // migrations run again and must be a no-op
+    expect(await store.getAccount(p)).toEqual(account(p));
+    expect(await store.getSettings(p)).toEqual({ timezone: 'America/New_York', locale: 'en-US' });
+    expect(await store.getProfileTimezone(p)).toEqual({
+      timezone: 'America/Chicago',
+      fetchedAt: T0,
+    });
+    expect(await store.markEventSeen(`k-${p}`, Date.now())).toBe(false);
+    expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
+  });
+});
+
+describe('openStore', () => {
+  it('creates the parent directories of a sqlite file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'audit-open-'));
+    const file = join(dir, 'a', 'b', 'x.db');
+    const store = await openStore(`sqlite:${file}`);
+    await store.close();
+    expect(existsSync(file)).toBe(true);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(['mysql://u:secret@h/db', 'data/x.db', 'sqlite:'])(
+    'refuses %p naming DATABASE_URL and the accepted forms, without echoing secrets',
+    async (url) => {
+      const err = (await openStore(url).catch((e: unknown) => e)) as Error;
+      expect(err.message).toMatch(/DATABASE_URL/);
+      expect(err.message).toMatch(/sqlite:<path>/);
+      expect(err.message).toMatch(/postgres:\/\//);
+      expect(err.message).not.toContain('secret');
+    },
+  );
+});
