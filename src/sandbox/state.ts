@@ -92,6 +92,8 @@ export interface SandboxMessage {
   personId: string;
   personEmail: string;
   mentionedPeople?: string[];
+  /** `['all']` when the message used `<@all>`. */
+  mentionedGroups?: string[];
   attachments?: Array<{ contentType: string; content: unknown }>;
   created: string;
 }

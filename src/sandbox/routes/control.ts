@@ -1,0 +1,80 @@
+/** The sandbox's control API under `/_sandbox` (documented at the top of ../faults.ts). */
+import express, { Router } from 'express';
+import type { FaultInjector } from '../faults';
+import { faultConfigSchema, faultRuleSchema } from '../faults';
+import type { SandboxFacts } from '../facts';
+import { sendWebexError } from '../http';
+import type { SandboxState } from '../state';
+import type { DeliveryStats } from '../webhook-delivery';
+
+export interface ControlDeps {
+  state: SandboxState;
+  faults: FaultInjector;
+  facts: () => SandboxFacts;
+  deliveries: () => DeliveryStats;
+  unhandled: () => string[];
+}
+
+/**
+ * @example app.use('/_sandbox', controlRouter({ state, faults, facts, deliveries, unhandled }))
+ */
+export function controlRouter(deps: ControlDeps): Router {
+  const router = Router();
+  router.use(express.json());
+
+  router.get('/facts', (_req, res) => {
+    res.json(deps.facts());
+  });
+
+  router.get('/faults', (_req, res) => {
+    res.json(deps.faults.config());
+  });
+
+  router.put('/faults', (req, res) => {
+    const body: unknown = req.body;
+    const asConfig = faultConfigSchema.safeParse(body);
+    if (asConfig.success) {
+      deps.faults.set(asConfig.data.rules, { seed: asConfig.data.seed });
+      res.json(deps.faults.config());
+      return;
+    }
+    const asRules = faultRuleSchema.array().or(faultRuleSchema).safeParse(body);
+    if (!asRules.success) {
+      sendWebexError(res, 400, `Invalid fault rules: ${asConfig.error.message}`);
+      return;
+    }
+    deps.faults.set(asRules.data);
+    res.json(deps.faults.config());
+  });
+
+  router.delete('/faults', (_req, res) => {
+    deps.faults.clear();
+    res.status(204).end();
+  });
+
+  router.get('/calls', (_req, res) => {
+    res.json({ ...deps.faults.counts(), webhookDeliveries: deps.deliveries() });
+  });
+
+  router.delete('/calls', (_req, res) => {
+    deps.faults.resetCounts();
+    res.status(204).end();
+  });
+
+  router.post('/tokens/expire', (req, res) => {
+    const token: unknown = req.body?.token;
+    const entry = typeof token === 'string' ? deps.state.tokens.get(token) : undefined;
+    if (!entry) {
+      sendWebexError(res, 404, 'Unknown token.');
+      return;
+    }
+    entry.expiresAt = Date.now() - 1;
+    res.status(204).end();
+  });
+
+  router.get('/unhandled', (_req, res) => {
+    res.json({ items: deps.unhandled() });
+  });
+
+  return router;
+}
