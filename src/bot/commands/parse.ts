@@ -1,0 +1,234 @@
+/**
+ * Parses what a person typed to the bot (mention already stripped) into a command.
+ * Pure: no I/O. Keywords are case-insensitive; extra spaces, newlines, a leading `/` and
+ * trailing punctuation are tolerated. Mistakes come back as `{ kind: 'error' }` with a
+ * message that can be shown as is.
+ */
+import { canonicalZone, zoneError } from '../../report/time';
+import { parseRecordingRef } from './recording-ref';
+
+export type ParseErrorCode =
+  | 'missing-recording'
+  | 'bad-recording'
+  | 'bad-email'
+  | 'missing-email'
+  | 'missing-zone'
+  | 'bad-zone'
+  | 'unknown-option'
+  | 'duplicate-option';
+
+export interface ParseError {
+  code: ParseErrorCode;
+  /** Friendly, complete sentence(s) for the person. Plain text: escape it before rendering. */
+  message: string;
+  /** The offending input, when there is one (already truncated). */
+  value?: string;
+}
+
+export type ParsedCommand =
+  | {
+      kind: 'audit';
+      /** The recording ID (taken out of a link if a link was given). */
+      recordingId: string;
+      /** `host <email>` (admins auditing someone else's recording). */
+      hostEmail?: string;
+      /** `tz <zone>`, canonical IANA name. */
+      zone?: string;
+    }
+  | { kind: 'connect'; admin: boolean }
+  | { kind: 'disconnect' }
+  /** `timezone <zone>` → set; `timezone auto` → use the Webex profile; bare `timezone` → show. */
+  | { kind: 'timezone'; mode: 'set'; zone: string }
+  | { kind: 'timezone'; mode: 'auto' }
+  | { kind: 'timezone'; mode: 'show' }
+  | { kind: 'help' }
+  | { kind: 'error'; command: string; error: ParseError }
+  /** Anything else; `text` is the cleaned input, at most 200 characters. */
+  | { kind: 'unknown'; text: string };
+
+const MAX_TOKENS = 50;
+const EMAIL_RE =
+  /^[^\s@<>()[\]\\,;:"]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/;
+const AUDIT_USAGE = 'Usage: audit <recording ID or link> [host <email>] [tz <time zone>]';
+
+/**
+ * Parses one message.
+ *
+ * @example
+ * parseCommand('Audit https://acme.webex.com/.../playback/0123456789abcdef0123456789abcdef tz Europe/Berlin');
+ * // { kind: 'audit', recordingId: '0123456789abcdef0123456789abcdef', zone: 'Europe/Berlin' }
+ * parseCommand('audit'); // { kind: 'error', command: 'audit', error: { code: 'missing-recording', ... } }
+ */
+export function parseCommand(text: string): ParsedCommand {
+  const raw = typeof text === 'string' ? text : '';
+  // "?" alone would be eaten by the trailing-punctuation rule below.
+  if (/^\s*\/?\s*\?+\s*$/.test(raw)) return { kind: 'help' };
+  const cleaned = clean(raw);
+  const tokens = cleaned.split(' ').filter(Boolean).slice(0, MAX_TOKENS);
+  if (tokens.length === 0) return { kind: 'unknown', text: '' };
+  const [word, ...args] = tokens;
+
+  switch (stripWrappers(word).toLowerCase()) {
+    case 'audit':
+      return parseAudit(args);
+    case 'connect':
+      if (args.length === 0) return { kind: 'connect', admin: false };
+      if (args.length === 1 && stripWrappers(args[0]).toLowerCase() === 'admin') {
+        return { kind: 'connect', admin: true };
+      }
+      return unknownOption('connect', args[0], 'Use "connect" or "connect admin".');
+    case 'disconnect':
+      // Extra words could be a typo for something else; disconnect deletes tokens, so refuse.
+      if (args.length > 0) return unknownOption('disconnect', args[0], 'Use "disconnect" alone.');
+      return { kind: 'disconnect' };
+    case 'timezone':
+    case 'tz':
+      return parseTimezone(args);
+    case 'help':
+      return { kind: 'help' };
+    default:
+      return { kind: 'unknown', text: cleaned.slice(0, 200) };
+  }
+}
+
+function parseAudit(args: string[]): ParsedCommand {
+  const err = (error: ParseError): ParsedCommand => ({ kind: 'error', command: 'audit', error });
+  let recording: string | undefined;
+  let hostEmail: string | undefined;
+  let zone: string | undefined;
+
+  for (let i = 0; i < args.length; i++) {
+    const keyword = stripWrappers(args[i]).toLowerCase();
+    if (keyword === 'host') {
+      if (hostEmail !== undefined) return err(duplicate('host'));
+      const value = args[i + 1];
+      if (value === undefined || isKeyword(value)) {
+        return err({
+          code: 'missing-email',
+          message: `Put the host's email after "host", e.g. "host alice@example.com". ${AUDIT_USAGE}`,
+        });
+      }
+      const email = stripWrappers(value).replace(/^mailto:/i, '');
+      if (email.length > 254 || !EMAIL_RE.test(email)) {
+        return err({
+          code: 'bad-email',
+          message: `“${short(value)}” is not an email address. Use "host alice@example.com".`,
+          value: short(value),
+        });
+      }
+      hostEmail = email;
+      i++;
+    } else if (keyword === 'tz' || keyword === 'timezone') {
+      if (zone !== undefined) return err(duplicate('tz'));
+      const value = args[i + 1];
+      if (value === undefined || isKeyword(value)) {
+        return err({
+          code: 'missing-zone',
+          message: `Put a time zone after "tz", e.g. "tz Europe/Berlin" or "tz America/New_York".`,
+        });
+      }
+      const canonical = canonicalZone(stripWrappers(value));
+      if (!canonical) {
+        return err({
+          code: 'bad-zone',
+          message: zoneError(stripWrappers(value)),
+          value: short(value),
+        });
+      }
+      zone = canonical;
+      i++;
+    } else if (recording === undefined) {
+      recording = args[i];
+    } else {
+      return err({
+        code: 'unknown-option',
+        message: `I don't know the option “${short(args[i])}”. ${AUDIT_USAGE}`,
+        value: short(args[i]),
+      });
+    }
+  }
+
+  if (recording === undefined) {
+    return err({
+      code: 'missing-recording',
+      message: `Which recording? Give its ID or paste its link. ${AUDIT_USAGE}`,
+    });
+  }
+  const ref = parseRecordingRef(recording);
+  if (!ref.ok) {
+    return err({
+      code: 'bad-recording',
+      message: `${ref.reason} ${AUDIT_USAGE}`,
+      value: short(recording),
+    });
+  }
+  return {
+    kind: 'audit',
+    recordingId: ref.id,
+    ...(hostEmail !== undefined ? { hostEmail } : {}),
+    ...(zone !== undefined ? { zone } : {}),
+  };
+}
+
+function parseTimezone(args: string[]): ParsedCommand {
+  if (args.length === 0) return { kind: 'timezone', mode: 'show' };
+  const value = stripWrappers(args.join(' '));
+  if (value.toLowerCase() === 'auto') return { kind: 'timezone', mode: 'auto' };
+  const zone = args.length === 1 ? canonicalZone(value) : null;
+  if (!zone) {
+    return {
+      kind: 'error',
+      command: 'timezone',
+      error: { code: 'bad-zone', message: zoneError(value), value: short(value) },
+    };
+  }
+  return { kind: 'timezone', mode: 'set', zone };
+}
+
+function isKeyword(token: string): boolean {
+  return ['host', 'tz', 'timezone'].includes(stripWrappers(token).toLowerCase());
+}
+
+function duplicate(option: string): ParseError {
+  return {
+    code: 'duplicate-option',
+    message: `"${option}" was given twice; give it once.`,
+    value: option,
+  };
+}
+
+function unknownOption(command: string, value: string, hint: string): ParsedCommand {
+  return {
+    kind: 'error',
+    command,
+    error: {
+      code: 'unknown-option',
+      message: `I don't know “${short(value)}” after "${command}". ${hint}`,
+      value: short(value),
+    },
+  };
+}
+
+/** One line, single spaces, no leading `/`, no trailing sentence punctuation. */
+function clean(text: string): string {
+  return text
+    .slice(0, 10_000)
+    .replace(
+      // eslint-disable-next-line no-control-regex -- removing control characters is the point
+      /[\u0000-\u001f\u007f\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/g,
+      ' ',
+    )
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\/+\s*/, '')
+    .replace(/[\s.!?,;:]+$/, '');
+}
+
+/** Markdown and quoting people add around words: `code`, **bold**, "quotes", <links>. */
+function stripWrappers(token: string): string {
+  return token.replace(/^[`*_"'“”‘’<]+|[`*_"'“”‘’>]+$/g, '');
+}
+
+function short(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 59)}…` : s;
+}
