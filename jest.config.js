@@ -4,8 +4,8 @@ module.exports = {
   roots: ['<rootDir>/src', '<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    // Type checking is done once by `npm run lint` (tsc --noEmit); tests only transpile.
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    // tsconfig sets isolatedModules, so ts-jest only transpiles; `npm run lint` type-checks.
+    '^.+\\.ts$': 'ts-jest',
   },
   testTimeout: 30000,
 };

@@ -1,0 +1,175 @@
+/**
+ * The composition root: builds every part from the configuration and connects them.
+ * Sandbox and Webex mode differ only in the settings they pass here.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { AccountLinker } from './auth/linking';
+import { PersonTokens } from './auth/person-tokens';
+import type { Config } from './config';
+import type { Logger } from './log';
+import { CommandDispatcher } from './bot/dispatcher';
+import { loadManifest } from './bot/manifest';
+import { Messenger } from './bot/replies';
+import { BotRuntime } from './bot/runtime';
+import type { BotServices } from './bot/services';
+import { createHttpApp } from './server/app';
+import type { WebhookEnvelope } from './server/envelope';
+import { OAUTH_CALLBACK_PATH, oauthCallback } from './server/oauth-callback';
+import { WEBHOOK_PATH } from './server/receiver';
+import { openStore } from './store';
+import type { Store } from './store/store';
+import { createWebexHttp } from './webex/client';
+
+/** What is known only once the server listens (sandbox mode picks its port then). */
+export interface Deployment {
+  botToken: string;
+  webhookSecret: string;
+  /** Base URL Webex reaches us at; defaults to the listening address. */
+  publicUrl?: string;
+  /** The Webex Integration used for per-person OAuth. */
+  oauth: { clientId: string; clientSecret: string };
+  /** Encrypts stored tokens (32 bytes). */
+  tokenKey: Buffer;
+}
+
+export interface RunningApp {
+  port: number;
+  publicUrl: string;
+  runtime: BotRuntime;
+  store: Store;
+  close(): Promise<void>;
+}
+
+export interface StartAppOptions {
+  config: Config;
+  logger: Logger;
+  /** Called once the server listens, before anything else starts. */
+  deploy: (listenUrl: string) => Promise<Deployment> | Deployment;
+}
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Starts the HTTP server and the bot.
+ * @example const app = await startApp({ config, logger, deploy: () => deployment });
+ */
+export async function startApp({ config, logger, deploy }: StartAppOptions): Promise<RunningApp> {
+  // Listening first tells sandbox mode its URL; until the app is built, answer "starting".
+  let handler: Handler = (_req, res) => {
+    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
+    res.end('{"status":"starting"}');
+  };
+  const server = await listen((req, res) => handler(req, res), config.port, config.host);
+  const port = (server.address() as AddressInfo).port;
+  const listenUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  let store: Store | undefined;
+  try {
+    const deployment = await deploy(listenUrl);
+    const publicUrl = (deployment.publicUrl ?? listenUrl).replace(/\/+$/, '');
+    store = await openStore(config.databaseUrl);
+    const services = buildServices(config, logger, deployment, publicUrl, store);
+    const dispatcher = new CommandDispatcher(services);
+
+    let runtime: BotRuntime | undefined;
+    const early: WebhookEnvelope[] = [];
+    handler = createHttpApp({
+      webhookSecret: deployment.webhookSecret,
+      onWebhookEvent: async (envelope) => {
+        // Events that arrive while the framework starts are kept and handled once it has.
+        if (runtime) await runtime.handle(envelope);
+        else early.push(envelope);
+      },
+      readiness: [
+        { name: 'store', check: async () => (await services.store.ping(), true) },
+        { name: 'webhooks', check: async () => (runtime ? runtime.webhooksReady() : false) },
+      ],
+      routes: [
+        oauthCallback({
+          linker: services.linker,
+          onLinked: (account) => dispatcher.onLinked(account),
+          logger,
+          botName: loadManifest().name,
+        }),
+      ],
+      logger,
+    });
+
+    const openedStore = store;
+    const started = await BotRuntime.start({
+      apiUrl: config.apiUrl,
+      botToken: deployment.botToken,
+      webhookUrl: `${publicUrl}${WEBHOOK_PATH}`,
+      webhookSecret: deployment.webhookSecret,
+      http: services.http,
+      logger,
+      markEventSeen: (key) => openedStore.markEventSeen(key, Date.now()),
+      onMessage: (message) => dispatcher.onMessage(message),
+      onCardAction: (action) => dispatcher.onCardAction(action),
+    });
+    runtime = started;
+    for (const envelope of early.splice(0)) await started.handle(envelope);
+
+    return {
+      port,
+      publicUrl,
+      runtime: started,
+      store: openedStore,
+      close: async () => {
+        await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));
+        await closeServer(server);
+        await openedStore.close();
+      },
+    };
+  } catch (err) {
+    await closeServer(server);
+    await store?.close();
+    throw err;
+  }
+}
+
+function buildServices(
+  config: Config,
+  logger: Logger,
+  deployment: Deployment,
+  publicUrl: string,
+  store: Store,
+): BotServices {
+  const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
+  const { clientId, clientSecret } = deployment.oauth;
+  const manifest = loadManifest();
+  return {
+    config,
+    logger,
+    http,
+    store,
+    messenger: new Messenger(http, deployment.botToken),
+    tokens: new PersonTokens({ http, store, key: deployment.tokenKey, clientId, clientSecret }),
+    linker: new AccountLinker({
+      client: {
+        clientId,
+        clientSecret,
+        redirectUri: `${publicUrl}${OAUTH_CALLBACK_PATH}`,
+        authorizeUrl: `${config.apiUrl}/authorize`,
+      },
+      http,
+      store,
+      key: deployment.tokenKey,
+      scopes: manifest.scopes,
+    }),
+  };
+}
+
+function listen(handler: Handler, port: number, host: string): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer(handler);
+    server.once('error', reject);
+    server.listen(port, host, () => resolve(server));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}

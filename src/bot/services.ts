@@ -1,0 +1,18 @@
+import type { AccountLinker } from '../auth/linking';
+import type { PersonTokens } from '../auth/person-tokens';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Store } from '../store/store';
+import type { WebexHttp } from '../webex/client';
+import type { Messenger } from './replies';
+
+/** Everything a command may use; built once in the composition root. */
+export interface BotServices {
+  config: Config;
+  logger: Logger;
+  http: WebexHttp;
+  store: Store;
+  messenger: Messenger;
+  tokens: PersonTokens;
+  linker: AccountLinker;
+}

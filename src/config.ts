@@ -1,0 +1,206 @@
+/**
+ * Typed configuration, read once from the environment. Every problem is reported with the
+ * variable's name and how to fix it; secret values are never echoed back.
+ */
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+export type Mode = 'sandbox' | 'webex';
+export type GroupReply = 'dm' | 'room';
+
+export interface Config {
+  mode: Mode;
+  /** Absent in sandbox mode until the sandbox has started and issued the bot a token. */
+  botToken?: string;
+  apiUrl: string;
+  publicUrl?: string;
+  port: number;
+  host: string;
+  webhookSecret?: string;
+  clientId?: string;
+  clientSecret?: string;
+  /** base64 of 32 bytes; sandbox mode makes and keeps its own under data/. */
+  tokenEncryptionKey?: string;
+  databaseUrl: string;
+  defaultTimezone: string;
+  defaultLocale: string;
+  groupReply: GroupReply;
+  allowedEmailDomains: string[];
+  logLevel: string;
+}
+
+export const DEFAULT_API_URL = 'https://webexapis.com/v1';
+
+/** One line per problem, ready to print. */
+export class ConfigError extends Error {
+  readonly code = 'config_invalid';
+  constructor(readonly problems: string[]) {
+    super(`Configuration is not valid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const PORTAL = 'https://developer.webex.com/my-apps';
+
+/** How to fix each variable when it is missing in Webex mode. */
+const HOW_TO_FIX: Record<string, string> = {
+  PUBLIC_URL:
+    'set it to the https:// base URL where Webex can reach this server (webhooks go to <PUBLIC_URL>/webhooks/webex)',
+  WEBEX_WEBHOOK_SECRET:
+    'set it to a long random string, e.g. the output of `openssl rand -hex 32`; Webex signs every webhook with it',
+  WEBEX_CLIENT_ID: `copy the Client ID of your Webex Integration from ${PORTAL} (create an Integration if you have none)`,
+  WEBEX_CLIENT_SECRET: `copy the Client Secret of your Webex Integration from ${PORTAL}; it is shown once, regenerate it there if lost`,
+  TOKEN_ENCRYPTION_KEY:
+    'set it to 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`; keep it: stored tokens cannot be read without it',
+};
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const blankToUndefined = (value: unknown) =>
+  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const optionalString = z.preprocess(blankToUndefined, z.string().trim().optional());
+
+const envSchema = z.object({
+  WEBEX_BOT_TOKEN: optionalString,
+  WEBEX_API_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL such as https://webexapis.com/v1',
+      })
+      .default(DEFAULT_API_URL),
+  ),
+  PUBLIC_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .url({
+        protocol: /^https?$/,
+        error: 'must be an http(s) URL such as https://audit-bot.example.com',
+      })
+      .optional(),
+  ),
+  PORT: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a port number between 0 and 65535, e.g. 3000' })
+      .int({ error: 'must be a whole port number, e.g. 3000' })
+      .min(0, { error: 'must be a port number between 0 and 65535, e.g. 3000' })
+      .max(65535, { error: 'must be a port number between 0 and 65535, e.g. 3000' })
+      .optional(),
+  ),
+  HOST: optionalString,
+  WEBEX_WEBHOOK_SECRET: optionalString,
+  WEBEX_CLIENT_ID: optionalString,
+  WEBEX_CLIENT_SECRET: optionalString,
+  TOKEN_ENCRYPTION_KEY: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, {
+        error:
+          'must be 32 bytes in base64 (44 characters); make one with `openssl rand -base64 32`',
+      })
+      .optional(),
+  ),
+  DATABASE_URL: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, {
+        error: 'must be sqlite:<path> (e.g. sqlite:data/audit-bot.db) or postgres://user@host/db',
+      })
+      .default('sqlite:data/audit-bot.db'),
+  ),
+  DEFAULT_TIMEZONE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine((zone) => IANAZone.isValidZone(zone), {
+        error: 'must be an IANA time zone such as Europe/Berlin or America/New_York',
+      })
+      .default('UTC'),
+  ),
+  DEFAULT_LOCALE: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .refine(isSupportedLocale, { error: 'must be a BCP 47 locale tag such as en-US or de-DE' })
+      .default('en-US'),
+  ),
+  GROUP_REPLY: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z
+      .enum(['dm', 'room'], {
+        error: 'must be "dm" (reports go privately to the requester) or "room" (in the space)',
+      })
+      .default('dm'),
+  ),
+  ALLOWED_EMAIL_DOMAINS: z.preprocess(blankToUndefined, z.string().default('')),
+  LOG_LEVEL: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+  ),
+});
+
+function isSupportedLocale(tag: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads the configuration from `env`. Throws a {@link ConfigError} listing every problem.
+ * @example const config = loadConfig(process.env);
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    // zod issues never include the input value, so secrets are not echoed.
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`),
+    );
+  }
+  const vars = parsed.data;
+  const mode: Mode = vars.WEBEX_BOT_TOKEN ? 'webex' : 'sandbox';
+
+  if (mode === 'webex') {
+    const missing = (
+      [
+        'PUBLIC_URL',
+        'WEBEX_WEBHOOK_SECRET',
+        'WEBEX_CLIENT_ID',
+        'WEBEX_CLIENT_SECRET',
+        'TOKEN_ENCRYPTION_KEY',
+      ] as const
+    ).filter((name) => vars[name] === undefined);
+    if (missing.length > 0) {
+      throw new ConfigError(
+        missing.map((name) => `${name} is required with WEBEX_BOT_TOKEN: ${HOW_TO_FIX[name]}`),
+      );
+    }
+  }
+
+  return {
+    mode,
+    botToken: vars.WEBEX_BOT_TOKEN,
+    apiUrl: vars.WEBEX_API_URL.replace(/\/+$/, ''),
+    publicUrl: vars.PUBLIC_URL?.replace(/\/+$/, ''),
+    port: vars.PORT ?? 3000,
+    host: vars.HOST ?? (mode === 'sandbox' ? '127.0.0.1' : '0.0.0.0'),
+    webhookSecret: vars.WEBEX_WEBHOOK_SECRET,
+    clientId: vars.WEBEX_CLIENT_ID,
+    clientSecret: vars.WEBEX_CLIENT_SECRET,
+    tokenEncryptionKey: vars.TOKEN_ENCRYPTION_KEY,
+    databaseUrl: vars.DATABASE_URL,
+    defaultTimezone: vars.DEFAULT_TIMEZONE,
+    defaultLocale: vars.DEFAULT_LOCALE,
+    groupReply: vars.GROUP_REPLY,
+    allowedEmailDomains: vars.ALLOWED_EMAIL_DOMAINS.split(',')
+      .map((d) => d.trim().toLowerCase())
+      .filter(Boolean),
+    logLevel: vars.LOG_LEVEL,
+  };
+}

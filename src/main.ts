@@ -1,0 +1,77 @@
+/**
+ * Entry point: read the configuration, then run against Webex (WEBEX_BOT_TOKEN set) or
+ * against the embedded sandbox (not set).
+ */
+import { ConfigError, loadConfig, type Config } from './config';
+import { createLogger, type Logger } from './log';
+import { startApp, type RunningApp } from './app';
+import { parseEncryptionKey } from './auth/token-crypto';
+import { launchSandboxMode } from './sandbox/launch';
+
+async function startWebexMode(config: Config, logger: Logger): Promise<RunningApp> {
+  // loadConfig guarantees these in Webex mode.
+  const { botToken, webhookSecret, publicUrl, clientId, clientSecret, tokenEncryptionKey } =
+    config as Required<Config>;
+  const app = await startApp({
+    config,
+    logger,
+    deploy: () => ({
+      botToken,
+      webhookSecret,
+      publicUrl,
+      oauth: { clientId, clientSecret },
+      tokenKey: parseEncryptionKey(tokenEncryptionKey),
+    }),
+  });
+  logger.info({ publicUrl: app.publicUrl, port: app.port }, 'bot started against Webex');
+  return app;
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  // A stray rejection in a handler is logged; it must not take the bot down for everyone.
+  process.on('unhandledRejection', (reason) =>
+    logger.error({ err: reason }, 'unhandled rejection'),
+  );
+
+  const running =
+    config.mode === 'sandbox'
+      ? await launchSandboxMode({
+          config,
+          logger,
+          print: (line) => process.stdout.write(`${line}\n`),
+        })
+      : await startWebexMode(config, logger);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    running
+      .close()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'clean stop failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`The bot could not start: ${message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,109 @@
+/**
+ * Sandbox mode: start the embedded Webex, point the bot at it, and leave `data/sandbox.json`
+ * behind so people, tests and tools know where everything is.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import { startApp, type RunningApp } from '../app';
+import { loadOrCreateSandboxKey } from '../auth/token-crypto';
+import { loadManifest } from '../bot/manifest';
+import { registerIntegration } from './routes/oauth';
+import { startSandbox, type Sandbox } from './server';
+import type { SandboxFacts } from './facts';
+
+export interface SandboxFile extends SandboxFacts {
+  apiUrl: string;
+  botUrl: string;
+  chatUrl: string;
+}
+
+export interface LaunchOptions {
+  config: Config;
+  logger: Logger;
+  /** Where sandbox.json (and the sandbox's own key) go. */
+  dataDir?: string;
+  /** The sandbox's port; 0 picks a free one. */
+  sandboxPort?: number;
+  print?: (line: string) => void;
+}
+
+export interface RunningSandbox extends RunningApp {
+  sandbox: Sandbox;
+  file: SandboxFile;
+}
+
+/**
+ * Starts the sandbox and the bot against it.
+ * @example const { file, close } = await launchSandboxMode({ config: loadConfig({}), logger });
+ */
+export async function launchSandboxMode(options: LaunchOptions): Promise<RunningSandbox> {
+  const dataDir = options.dataDir ?? path.resolve('data');
+  const sandbox = await startSandbox({ port: options.sandboxPort ?? 0 });
+  const botToken = sandbox.botToken;
+  const clientId = `sandbox-client-${randomBytes(8).toString('hex')}`;
+  const clientSecret = randomBytes(24).toString('hex');
+  const manifest = loadManifest();
+
+  let app: RunningApp;
+  try {
+    app = await startApp({
+      config: { ...options.config, apiUrl: sandbox.apiUrl },
+      logger: options.logger,
+      deploy: (listenUrl) => {
+        registerIntegration(sandbox.state, {
+          clientId,
+          clientSecret,
+          redirectUris: [`${listenUrl}/oauth/callback`],
+          scopes: [...manifest.scopes.user, ...manifest.scopes.admin],
+        });
+        return {
+          botToken,
+          webhookSecret: randomBytes(24).toString('hex'),
+          publicUrl: listenUrl,
+          oauth: { clientId, clientSecret },
+          tokenKey: loadOrCreateSandboxKey(dataDir),
+        };
+      },
+    });
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
+
+  const file: SandboxFile = {
+    apiUrl: sandbox.apiUrl,
+    botUrl: app.publicUrl,
+    chatUrl: `${sandbox.baseUrl}/`,
+    ...sandbox.facts(),
+  };
+  await mkdir(dataDir, { recursive: true });
+  await writeFile(path.join(dataDir, 'sandbox.json'), `${JSON.stringify(file, null, 2)}\n`);
+
+  const print = options.print ?? (() => undefined);
+  const factsPath = path.relative(process.cwd(), path.join(dataDir, 'sandbox.json'));
+  print(`Sandbox Webex is running at ${file.apiUrl}; the bot listens at ${file.botUrl}.`);
+  print(`Everything about it (users and their tokens, rooms, recordings) is in ${factsPath}.`);
+  print(`Try it: send "help" to the bot as ${file.users[0].email}:`);
+  print(`  TOKEN=$(node -p "require('./${factsPath}').users[0].token")`);
+  print(
+    `  curl -s -X POST ${file.apiUrl}/messages -H "Authorization: Bearer $TOKEN" ` +
+      `-H 'Content-Type: application/json' -d '{"toPersonEmail":"${file.bot.email}","text":"help"}'`,
+  );
+  print(
+    `  then read the reply: curl -s "${file.apiUrl}/messages?roomId=<roomId from the answer>" -H "Authorization: Bearer $TOKEN"`,
+  );
+  print(`Press Ctrl-C to stop.`);
+
+  return {
+    ...app,
+    sandbox,
+    file,
+    close: async () => {
+      await app.close();
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,58 @@
+/**
+ * The Express app: webhook receiver, health and readiness, plus any routes other parts add
+ * (the OAuth callback). Transport only.
+ */
+import express, { type Express, type Router } from 'express';
+import type { Logger } from '../log';
+import type { WebhookEnvelope } from './envelope';
+import { webhookReceiver } from './receiver';
+
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<boolean>;
+}
+
+export interface HttpAppOptions {
+  webhookSecret: string | (() => string);
+  onWebhookEvent: (envelope: WebhookEnvelope) => Promise<void> | void;
+  readiness: ReadinessCheck[];
+  routes?: Router[];
+  logger: Logger;
+}
+
+/**
+ * Builds the bot's HTTP app.
+ * @example const app = createHttpApp({ webhookSecret, onWebhookEvent, readiness: [], logger });
+ */
+export function createHttpApp(options: HttpAppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(
+    webhookReceiver({
+      secret: options.webhookSecret,
+      onEvent: options.onWebhookEvent,
+      logger: options.logger,
+    }),
+  );
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    const results = await Promise.all(
+      options.readiness.map(async ({ name, check }) => {
+        try {
+          return [name, await check()] as const;
+        } catch {
+          return [name, false] as const;
+        }
+      }),
+    );
+    const ready = results.every(([, ok]) => ok);
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'not ready',
+      checks: Object.fromEntries(results),
+    });
+  });
+  for (const router of options.routes ?? []) app.use(router);
+  return app;
+}

@@ -1,0 +1,162 @@
+/**
+ * Runs the whole product as `npm start` does (sandbox Webex + bot), on free ports, and lets
+ * a test act as a sandbox user over HTTP exactly as a Webex user would.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import axios, { type AxiosInstance } from 'axios';
+import { loadConfig } from '../../src/config';
+import { createLogger } from '../../src/log';
+import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/sandbox/launch';
+
+export interface SandboxMessage {
+  id: string;
+  roomId: string;
+  roomType: 'direct' | 'group';
+  parentId?: string;
+  text?: string;
+  markdown?: string;
+  personId: string;
+  personEmail: string;
+  toPersonId?: string;
+  files?: string[];
+  attachments?: Array<{ contentType: string; content: Record<string, unknown> }>;
+  created: string;
+}
+
+export class SandboxUser {
+  readonly api: AxiosInstance;
+
+  constructor(
+    readonly stack: TestStack,
+    readonly email: string,
+    readonly token: string,
+    readonly id: string,
+  ) {
+    this.api = axios.create({
+      baseURL: stack.file.apiUrl,
+      headers: { Authorization: `Bearer ${token}` },
+      validateStatus: () => true,
+    });
+  }
+
+  /** Sends a message to the bot in the 1:1 space. */
+  async dmBot(text: string): Promise<SandboxMessage> {
+    return this.post({ toPersonEmail: this.stack.file.bot.email, text });
+  }
+
+  /** Sends a message in a room; `mentionBot` puts a Webex mention of the bot in front. */
+  async sayInRoom(roomId: string, text: string, mentionBot = true): Promise<SandboxMessage> {
+    const bot = this.stack.file.bot;
+    return mentionBot
+      ? this.post({ roomId, markdown: `<@personId:${bot.id}|${bot.displayName}> ${text}` })
+      : this.post({ roomId, text });
+  }
+
+  async post(body: Record<string, unknown>): Promise<SandboxMessage> {
+    const response = await this.api.post<SandboxMessage>('/messages', body);
+    if (response.status !== 200) {
+      throw new Error(`POST /messages failed: ${response.status} ${JSON.stringify(response.data)}`);
+    }
+    return response.data;
+  }
+
+  /** Messages in a room this user can see, oldest first. */
+  async messages(roomId: string): Promise<SandboxMessage[]> {
+    const response = await this.api.get<{ items: SandboxMessage[] }>('/messages', {
+      params: { roomId, max: 100 },
+    });
+    if (response.status !== 200) throw new Error(`GET /messages failed: ${response.status}`);
+    return response.data.items.slice().reverse();
+  }
+
+  /** The bot's direct room with this user (found through the user's rooms). */
+  async directRoomId(): Promise<string> {
+    const response = await this.api.get<{ items: Array<{ id: string; type: string }> }>('/rooms', {
+      params: { type: 'direct', max: 100 },
+    });
+    const botRoom = await Promise.all(
+      response.data.items.map(async (room) => {
+        const members = await this.api.get<{ items: Array<{ personId: string }> }>('/memberships', {
+          params: { roomId: room.id },
+        });
+        return members.data.items.some((m) => m.personId === this.stack.file.bot.id)
+          ? room.id
+          : undefined;
+      }),
+    );
+    const id = botRoom.find(Boolean);
+    if (!id) throw new Error(`${this.email} has no direct room with the bot`);
+    return id;
+  }
+
+  /**
+   * Waits for bot messages in a room after `after` (a message id) until `count` arrived.
+   * Fails with what the room held if they do not come within `timeoutMs`.
+   */
+  async waitForBot(
+    roomId: string,
+    options: { after?: string; count?: number; timeoutMs?: number } = {},
+  ): Promise<SandboxMessage[]> {
+    const { after, count = 1, timeoutMs = 5_000 } = options;
+    const deadline = Date.now() + timeoutMs;
+    let seen: SandboxMessage[] = [];
+    while (Date.now() < deadline) {
+      const all = await this.messages(roomId);
+      const start = after ? all.findIndex((m) => m.id === after) + 1 : 0;
+      seen = all.slice(start).filter((m) => m.personId === this.stack.file.bot.id);
+      if (seen.length >= count) return seen;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error(
+      `expected ${count} bot message(s) in room, got ${seen.length}: ${JSON.stringify(seen.map((m) => m.markdown ?? m.text))}`,
+    );
+  }
+}
+
+export interface TestStack {
+  running: RunningSandbox;
+  file: SandboxFile;
+  user(email: string): SandboxUser;
+  groupRoomId(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts sandbox and bot like `npm start`, with a throw-away data folder.
+ * @example const stack = await startStack(); const host = stack.user('host@example.com');
+ */
+export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'audit-bot-test-'));
+  const config = loadConfig({
+    PORT: '0',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: `sqlite:${path.join(dataDir, 'audit-bot.db')}`,
+    ...env,
+  });
+  const running = await launchSandboxMode({
+    config,
+    logger: createLogger(config.logLevel),
+    dataDir,
+  });
+  const stack: TestStack = {
+    running,
+    file: running.file,
+    user(email) {
+      const user = running.file.users.find((u) => u.email === email);
+      if (!user) throw new Error(`no sandbox user ${email}`);
+      return new SandboxUser(stack, user.email, user.token, user.id);
+    },
+    groupRoomId() {
+      const room = running.file.rooms.find((r) => r.type === 'group');
+      if (!room) throw new Error('no group room in the sandbox');
+      return room.id;
+    },
+    async close() {
+      await running.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}

@@ -1,0 +1,164 @@
+/**
+ * The foundation end to end: a sandbox user talks to the bot over HTTP, as on Webex.
+ */
+import axios from 'axios';
+import { signWebexBody } from '../../src/server/verify-signature';
+import { expectValidCard } from '../helpers/cards';
+import { startStack, type TestStack } from '../helpers/stack';
+
+let stack: TestStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+function cardText(card: unknown): string {
+  return JSON.stringify(card);
+}
+
+describe('help', () => {
+  it('answers help in the 1:1 space with a valid card listing every command', async () => {
+    const host = stack.user('host@example.com');
+    const started = Date.now();
+    const sent = await host.dmBot('help');
+    const [reply] = await host.waitForBot(sent.roomId, { after: sent.id });
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const card = reply.attachments?.[0]?.content;
+    expectValidCard(card);
+    for (const command of ['audit', 'connect', 'disconnect', 'timezone', 'help']) {
+      expect(cardText(card)).toContain(command);
+    }
+    expect(reply.markdown).toContain('audit');
+  });
+
+  it('answers unknown input with a short help card that quotes it', async () => {
+    const colleague = stack.user('colleague@example.com');
+    const sent = await colleague.dmBot('what can you do?');
+    const [reply] = await colleague.waitForBot(sent.roomId, { after: sent.id });
+    expectValidCard(reply.attachments?.[0]?.content);
+    expect(cardText(reply.attachments?.[0]?.content)).toContain("didn't understand");
+    expect(cardText(reply.attachments?.[0]?.content)).toContain('what can you do?');
+  });
+
+  it('answers help in a group space when mentioned, threaded under the question', async () => {
+    const admin = stack.user('admin@example.com');
+    const roomId = stack.groupRoomId();
+    const sent = await admin.sayInRoom(roomId, 'help');
+    const [reply] = await admin.waitForBot(roomId, { after: sent.id });
+    expect(reply.parentId).toBe(sent.id);
+    expectValidCard(reply.attachments?.[0]?.content);
+    expect(cardText(reply.attachments?.[0]?.content)).toContain('audit');
+  });
+
+  it('stays silent in a group space when not mentioned', async () => {
+    const admin = stack.user('admin@example.com');
+    const roomId = stack.groupRoomId();
+    const sent = await admin.sayInRoom(roomId, 'help', false);
+    // A mentioned message sent after it gets an answer; the unmentioned one must not.
+    const marker = await admin.sayInRoom(roomId, 'help');
+    const replies = await admin.waitForBot(roomId, { after: sent.id });
+    expect(replies).toHaveLength(1);
+    expect(replies[0].parentId).toBe(marker.id);
+  });
+});
+
+describe('webhook receiver', () => {
+  const webhookUrl = () => `${stack.file.botUrl}/webhooks/webex`;
+
+  /** A user message that the sandbox does not deliver, so only the test's envelope counts. */
+  async function undeliveredHelp(): Promise<{
+    envelope: Record<string, unknown>;
+    roomId: string;
+    id: string;
+  }> {
+    const hooks = [...stack.running.sandbox.state.webhooks.values()];
+    for (const hook of hooks) hook.status = 'inactive';
+    const host = stack.user('host@example.com');
+    const sent = await host.dmBot('help');
+    for (const hook of hooks) hook.status = 'active';
+    const firehose = hooks.find((h) => h.resource === 'all');
+    if (!firehose) throw new Error('the bot registered no firehose webhook');
+    const envelope = {
+      id: firehose.id,
+      name: firehose.name,
+      targetUrl: firehose.targetUrl,
+      resource: 'messages',
+      event: 'created',
+      orgId: firehose.orgId,
+      createdBy: firehose.createdBy,
+      appId: firehose.appId,
+      ownedBy: 'creator',
+      status: 'active',
+      created: new Date().toISOString(),
+      actorId: host.id,
+      data: {
+        id: sent.id,
+        roomId: sent.roomId,
+        roomType: 'direct',
+        personId: host.id,
+        personEmail: host.email,
+        created: sent.created,
+      },
+    };
+    return { envelope, roomId: sent.roomId, id: sent.id };
+  }
+
+  function secret(): string {
+    const hook = [...stack.running.sandbox.state.webhooks.values()].find((h) => h.secret);
+    if (!hook?.secret) throw new Error('the bot registered its webhooks without a secret');
+    return hook.secret;
+  }
+
+  it('accepts a correctly signed pretty-printed, \\u-escaped body and processes it', async () => {
+    const { envelope, roomId, id } = await undeliveredHelp();
+    const body = JSON.stringify(envelope, null, 2).replace(/"resource"/, '"\\u0072esource"');
+    const response = await axios.post(webhookUrl(), body, {
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Spark-Signature': signWebexBody(body, secret()),
+      },
+      validateStatus: () => true,
+    });
+    expect(response.status).toBe(200);
+    const host = stack.user('host@example.com');
+    const [reply] = await host.waitForBot(roomId, { after: id });
+    expect(reply.attachments?.[0]?.contentType).toBe('application/vnd.microsoft.card.adaptive');
+  });
+
+  it('refuses forged and missing signatures with 401 and processes nothing', async () => {
+    const { envelope, roomId, id } = await undeliveredHelp();
+    const body = JSON.stringify(envelope);
+    const forged = await axios.post(webhookUrl(), body, {
+      headers: {
+        'Content-Type': 'application/json',
+        'X-Spark-Signature': signWebexBody(body, 'not-the-secret'),
+      },
+      validateStatus: () => true,
+    });
+    const missing = await axios.post(webhookUrl(), body, {
+      headers: { 'Content-Type': 'application/json' },
+      validateStatus: () => true,
+    });
+    expect(forged.status).toBe(401);
+    expect(missing.status).toBe(401);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const host = stack.user('host@example.com');
+    const all = await host.messages(roomId);
+    const answers = all
+      .slice(all.findIndex((m) => m.id === id) + 1)
+      .filter((m) => m.personId === stack.file.bot.id);
+    expect(answers).toEqual([]);
+  });
+
+  it('reports health and readiness', async () => {
+    const health = await axios.get(`${stack.file.botUrl}/healthz`);
+    expect(health.data).toEqual({ status: 'ok' });
+    const ready = await axios.get(`${stack.file.botUrl}/readyz`, { validateStatus: () => true });
+    expect(ready.status).toBe(200);
+    expect(ready.data.checks.webhooks).toBe(true);
+  });
+});

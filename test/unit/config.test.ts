@@ -1,0 +1,90 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const webexEnv = {
+  WEBEX_BOT_TOKEN: 'bot-token-secret-value',
+  PUBLIC_URL: 'https://audit.example.com/',
+  WEBEX_WEBHOOK_SECRET: 'hook-secret-value',
+  WEBEX_CLIENT_ID: 'client-id',
+  WEBEX_CLIENT_SECRET: 'client-secret-value',
+  TOKEN_ENCRYPTION_KEY: KEY,
+};
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs in sandbox mode with defaults when no bot token is set', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      mode: 'sandbox',
+      apiUrl: 'https://webexapis.com/v1',
+      port: 3000,
+      host: '127.0.0.1',
+      databaseUrl: 'sqlite:data/audit-bot.db',
+      defaultTimezone: 'UTC',
+      defaultLocale: 'en-US',
+      groupReply: 'dm',
+      allowedEmailDomains: [],
+      logLevel: 'info',
+    });
+  });
+
+  it('reads a complete Webex configuration', () => {
+    const config = loadConfig({
+      ...webexEnv,
+      GROUP_REPLY: 'ROOM',
+      ALLOWED_EMAIL_DOMAINS: ' Example.com, , corp.example ',
+    });
+    expect(config.mode).toBe('webex');
+    expect(config.host).toBe('0.0.0.0');
+    expect(config.publicUrl).toBe('https://audit.example.com');
+    expect(config.groupReply).toBe('room');
+    expect(config.allowedEmailDomains).toEqual(['example.com', 'corp.example']);
+  });
+
+  it('names every missing Webex-mode variable with a way to fix it', () => {
+    const problems = problemsOf({ WEBEX_BOT_TOKEN: 'bot-token-secret-value' });
+    expect(problems).toHaveLength(5);
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'PUBLIC_URL',
+      'TOKEN_ENCRYPTION_KEY',
+      'WEBEX_CLIENT_ID',
+      'WEBEX_CLIENT_SECRET',
+      'WEBEX_WEBHOOK_SECRET',
+    ]);
+    expect(problems.find((p) => p.startsWith('WEBEX_CLIENT_ID'))).toMatch(/developer\.webex\.com/);
+    expect(problems.find((p) => p.startsWith('TOKEN_ENCRYPTION_KEY'))).toMatch(/openssl rand/);
+  });
+
+  it('rejects invalid values without echoing them', () => {
+    const problems = problemsOf({
+      ...webexEnv,
+      TOKEN_ENCRYPTION_KEY: 'not-a-real-key-secret',
+      PORT: 'eighty',
+      DEFAULT_TIMEZONE: 'Mars/Olympus',
+      GROUP_REPLY: 'everyone',
+      PUBLIC_URL: 'ftp://nope',
+      DATABASE_URL: 'mysql://x',
+    });
+    const text = problems.join('\n');
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'DATABASE_URL',
+      'DEFAULT_TIMEZONE',
+      'GROUP_REPLY',
+      'PORT',
+      'PUBLIC_URL',
+      'TOKEN_ENCRYPTION_KEY',
+    ]);
+    expect(text).toMatch(/Europe\/Berlin/);
+    expect(text).not.toContain('not-a-real-key-secret');
+    expect(text).not.toContain('bot-token-secret-value');
+  });
+});
