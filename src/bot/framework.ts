@@ -54,8 +54,9 @@ export async function frameworkWebhooksSettled(
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    // Both start as `{}`; an id means created, `false` means creation failed.
     if (framework.webhook === false) return;
-    if (framework.webhook && framework.cardsWebhook) return;
+    if (framework.webhook?.id && framework.cardsWebhook?.id) return;
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }

@@ -160,5 +160,13 @@ describe('webhook receiver', () => {
     const ready = await axios.get(`${stack.file.botUrl}/readyz`, { validateStatus: () => true });
     expect(ready.status).toBe(200);
     expect(ready.data.checks.webhooks).toBe(true);
+    // Exactly the two the bot needs: no duplicates from the framework and our supervisor.
+    const hooks = [...stack.running.sandbox.state.webhooks.values()].filter(
+      (h) => h.createdBy === stack.file.bot.id,
+    );
+    expect(hooks.map((h) => `${h.resource}/${h.event}`).sort()).toEqual([
+      'all/all',
+      'attachmentActions/created',
+    ]);
   });
 });
