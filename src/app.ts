@@ -10,6 +10,7 @@ import type { Config } from './config';
 import type { Logger } from './log';
 import { CommandDispatcher } from './bot/dispatcher';
 import { loadManifest } from './bot/manifest';
+import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import type { BotServices } from './bot/services';
@@ -145,6 +146,7 @@ function buildServices(
     http,
     store,
     messenger: new Messenger(http, deployment.botToken),
+    recordsCache: new RecordsCache(),
     tokens: new PersonTokens({ http, store, key: deployment.tokenKey, clientId, clientSecret }),
     linker: new AccountLinker({
       client: {

@@ -107,7 +107,7 @@ export function explainError(err: unknown, context: ExplainContext = {}): Explan
       case 404:
         return {
           title: 'Recording not found',
-          text: `Webex has no ${recording} that your account can see. Check the ID or link; if someone else hosted it, an admin can add **host** and the host's email.`,
+          text: `Webex has no ${context.recordingId ? recording : 'such recording'} that your account can see. Check the ID or link; if someone else hosted it, an admin can add **host** and the host's email.`,
           trackingId: err.trackingId,
         };
       default:

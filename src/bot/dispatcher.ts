@@ -4,12 +4,15 @@
  */
 import type { LinkedAccount } from '../auth/linking';
 import { escapeMarkdown } from '../report/escape';
-import { runAudit } from './commands/audit';
+import { parseCardAction } from '../report/card-actions';
+import { runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
 import { parseCommand, type ParsedCommand } from './commands/parse';
+import { runRecordings } from './commands/recordings';
+import { runLocale, runSettings } from './commands/settings';
 import { runTimezone } from './commands/timezone';
 import { Conversation, type ConversationPlace } from './replies';
 import type { IncomingCardAction, IncomingMessage } from './runtime';
@@ -23,8 +26,36 @@ export class CommandDispatcher {
     await this.run(place, message.text);
   }
 
-  async onCardAction(_action: IncomingCardAction): Promise<void> {
-    // Card buttons arrive with the interactive reports.
+  /** A card button: only the person the card was made for may use it. */
+  async onCardAction(click: IncomingCardAction): Promise<void> {
+    const action = parseCardAction(click.inputs);
+    if (!action) {
+      this.services.logger.warn({ messageId: click.messageId }, 'unknown card action ignored');
+      return;
+    }
+    if (action.requesterId !== click.person.id) {
+      await this.services.messenger.send(
+        { toPersonId: click.person.id },
+        noticeReply({
+          title: 'That card is not yours',
+          text: 'Its buttons only work for the person who asked for it. Type **audit** and a recording ID or link to get your own report.',
+        }),
+      );
+      return;
+    }
+    const conversation = new Conversation(
+      this.services.messenger,
+      { person: click.person, room: click.room },
+      this.services.config.groupReply,
+    );
+    if (action.action === 'recordings.audit') {
+      // The choice is "<id>" or "<id> <host email>": run it as the command it stands for,
+      // so it is validated like typed input.
+      const [recordingId, hostEmail] = (action.recordingChoice ?? '').split(' ');
+      const text = `audit ${recordingId}${hostEmail ? ` host ${hostEmail}` : ''}`;
+      return this.route(conversation, parseCommand(text), text);
+    }
+    return runReportAction(this.services, conversation, action);
   }
 
   /** After linking: say so privately, then run what the person was waiting for. */
@@ -66,28 +97,21 @@ export class CommandDispatcher {
   }
 
   private async route(conversation: Conversation, command: ParsedCommand, text: string) {
-    const { services } = this;
-    switch (command.kind) {
-      case 'audit':
-        return runAudit(services, conversation, command, text);
-      case 'connect':
-        return runConnect(services, conversation, command.admin);
-      case 'disconnect':
-        return runDisconnect(services, conversation);
-      case 'timezone':
-        return runTimezone(services, conversation, command);
-      case 'help':
-        return void (await conversation.say(helpReply()));
-      case 'error':
-        return void (await conversation.say(
-          noticeReply({
-            title: `Let's fix that ${command.command} command`,
-            text: escapeMarkdown(command.error.message),
-          }),
-        ));
-      case 'unknown':
-        return void (await conversation.say(helpReply(text)));
+    if (command.kind === 'error') {
+      await conversation.say(
+        noticeReply({
+          title: `Let's fix that ${command.command} command`,
+          text: escapeMarkdown(command.error.message),
+        }),
+      );
+      return;
     }
+    if (command.kind === 'unknown') {
+      await conversation.say(helpReply(text));
+      return;
+    }
+    const handler = COMMAND_HANDLERS[command.kind] as CommandHandler<typeof command>;
+    await handler(this.services, conversation, command, text);
   }
 
   private isAllowed(email: string): boolean {
@@ -97,3 +121,29 @@ export class CommandDispatcher {
     return allowed.includes(domain);
   }
 }
+
+type Command = Exclude<ParsedCommand, { kind: 'error' | 'unknown' }>;
+type CommandHandler<C> = (
+  services: BotServices,
+  conversation: Conversation,
+  command: C,
+  text: string,
+) => Promise<void>;
+
+/**
+ * One handler per command; manifest.json must list exactly these (a test checks it), so the
+ * help card and the README describe every command the bot has and nothing more.
+ */
+export const COMMAND_HANDLERS: {
+  [K in Command['kind']]: CommandHandler<Extract<Command, { kind: K }>>;
+} = {
+  audit: (services, conversation, command, text) => runAudit(services, conversation, command, text),
+  recordings: (services, conversation, command, text) =>
+    runRecordings(services, conversation, command, text),
+  connect: (services, conversation, command) => runConnect(services, conversation, command.admin),
+  disconnect: (services, conversation) => runDisconnect(services, conversation),
+  timezone: (services, conversation, command) => runTimezone(services, conversation, command),
+  locale: (services, conversation, command) => runLocale(services, conversation, command),
+  settings: (services, conversation) => runSettings(services, conversation),
+  help: async (_services, conversation) => void (await conversation.say(helpReply())),
+};

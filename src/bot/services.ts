@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
+import type { RecordsCache } from './records-cache';
 import type { Messenger } from './replies';
 
 /** Everything a command may use; built once in the composition root. */
@@ -15,4 +16,5 @@ export interface BotServices {
   messenger: Messenger;
   tokens: PersonTokens;
   linker: AccountLinker;
+  recordsCache: RecordsCache;
 }

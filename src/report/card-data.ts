@@ -1,10 +1,11 @@
 import { filterPeople, pagePeople } from './aggregate';
+import { reportActions } from './card-actions';
 import { escapeCardText, escapeMarkdown, truncateText } from './escape';
 import { formatAccessTime, safeLocale } from './time';
 import type { AccessReport, PeopleFilter } from './types';
 
-/** People per audit card: 25 rows of long names/emails stay under 16 KB (see tests). */
-export const DEFAULT_PAGE_SIZE = 25;
+/** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
+export const DEFAULT_PAGE_SIZE = 20;
 /** Webex message text/markdown limit, in bytes. */
 export const MAX_MARKDOWN_BYTES = 7439;
 
@@ -56,6 +57,11 @@ export interface AuditCardData {
     hasPrev: boolean;
     hasNext: boolean;
   };
+  /** "Showing people who downloaded it"; shown unless the filter is everyone. */
+  filterText: string;
+  showFilterText: boolean;
+  /** What each button of the card sends back (see card-actions.ts). */
+  actions: ReturnType<typeof reportActions>;
   /** "Page 2 of 3 · 60 people"; shown when there is more than one page. */
   pageText: string;
   showPageText: boolean;
@@ -72,6 +78,11 @@ export interface AuditCardInput {
   filter?: PeopleFilter;
   /** 1-based; clamped. */
   page?: number;
+  /** Who the card is for: only they may use its buttons. */
+  requesterId: string;
+  /** Carried by the buttons so a click shows the same report. */
+  hostEmail?: string;
+  tz?: string;
   pageSize?: number;
 }
 
@@ -140,6 +151,8 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
     moreCount,
     moreText: `…and ${plural(num, moreCount, 'more person', 'more people')}`,
     filter,
+    filterText: `Filter: ${plural(num, page.total, FILTER_TEXT[filter][0], FILTER_TEXT[filter][1])}`,
+    showFilterText: filter !== 'everyone',
     page: {
       page: page.page,
       pageCount: page.pageCount,
@@ -148,10 +161,28 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       hasPrev: page.hasPrev,
       hasNext: page.hasNext,
     },
+    actions: reportActions(
+      {
+        recordingId,
+        hostEmail: input.hostEmail,
+        tz: input.tz,
+        filter,
+        page: page.page,
+        requesterId: input.requesterId,
+      },
+      page.pageCount,
+    ),
     pageText: `Page ${num.format(page.page)} of ${num.format(page.pageCount)} · ${plural(num, page.total, 'person', 'people')}`,
     showPageText: page.pageCount > 1,
   };
 }
+
+/** How the filtered people are counted: [one, many]. */
+const FILTER_TEXT: Record<PeopleFilter, [string, string]> = {
+  everyone: ['person', 'people'],
+  viewed: ['person who viewed it', 'people who viewed it'],
+  downloaded: ['person who downloaded it', 'people who downloaded it'],
+};
 
 function emptyText(filter: PeopleFilter, people: number): string {
   if (people === 0) return 'Nobody has viewed or downloaded this recording yet.';

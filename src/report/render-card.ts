@@ -5,7 +5,7 @@ import * as ACData from 'adaptivecards-templating';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Names of the templates in cards/ (cards/<name>.json). */
-export type CardTemplateName = 'audit-report' | 'help' | 'message' | 'connect';
+export type CardTemplateName = 'audit-report' | 'help' | 'message' | 'connect' | 'recordings';
 
 /** A rendered Adaptive Card, ready for a message attachment's `content`. */
 export interface AdaptiveCard {

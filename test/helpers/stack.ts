@@ -160,3 +160,50 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
   };
   return stack;
 }
+
+interface CardAction {
+  type: string;
+  title?: string;
+  data?: Record<string, unknown>;
+  card?: { actions?: CardAction[] };
+}
+
+/** Every button of a card, including those inside Action.ShowCard. */
+export function cardActions(card: unknown): CardAction[] {
+  const found: CardAction[] = [];
+  const visit = (actions: CardAction[] | undefined) => {
+    for (const action of actions ?? []) {
+      found.push(action);
+      visit(action.card?.actions);
+    }
+  };
+  visit((card as { actions?: CardAction[] }).actions);
+  return found;
+}
+
+/**
+ * Presses a card's Action.Submit as `user`, as a Webex client does: the button's data merged
+ * with the values of the card's inputs.
+ */
+export async function clickButton(
+  user: SandboxUser,
+  message: SandboxMessage,
+  title: string,
+  inputValues: Record<string, string> = {},
+): Promise<void> {
+  const card = message.attachments?.[0]?.content;
+  const button = cardActions(card).find((a) => a.type === 'Action.Submit' && a.title === title);
+  if (!button) {
+    throw new Error(
+      `no "${title}" button on the card: ${JSON.stringify(cardActions(card).map((a) => a.title))}`,
+    );
+  }
+  const response = await user.api.post('/attachment/actions', {
+    type: 'submit',
+    messageId: message.id,
+    inputs: { ...(button.data ?? {}), ...inputValues },
+  });
+  if (response.status >= 300) {
+    throw new Error(`click failed: ${response.status} ${JSON.stringify(response.data)}`);
+  }
+}

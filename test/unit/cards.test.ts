@@ -1,5 +1,6 @@
 import { aggregateAccess } from '../../src/report/aggregate';
 import {
+  DEFAULT_PAGE_SIZE,
   buildAuditCardData,
   buildAuditSummaryMarkdown,
   buildHelpCardData,
@@ -58,7 +59,12 @@ const rowSets = (card: AdaptiveCard) =>
 
 describe('audit card', () => {
   test('three people', () => {
-    const data = buildAuditCardData({ report: aggregateAccess(spec), zone, locale: 'en-US' });
+    const data = buildAuditCardData({
+      requesterId: 'PERSON_ID',
+      report: aggregateAccess(spec),
+      zone,
+      locale: 'en-US',
+    });
     const card = renderCard('audit-report', data);
     expectValidCard(card);
     const t = texts(card);
@@ -92,6 +98,7 @@ describe('audit card', () => {
 
   test('no people: no header row, an explanation instead', () => {
     const data = buildAuditCardData({
+      requesterId: 'PERSON_ID',
       report: aggregateAccess([]),
       zone,
       locale: 'en-US',
@@ -105,7 +112,7 @@ describe('audit card', () => {
     expect(texts(card)).toContain('(no topic)');
   });
 
-  test('25 rows of very long names and emails stay under 16 KB; the rest are counted', () => {
+  test('a full page of very long names and emails, with buttons, stays under 16 KB; the rest are counted', () => {
     const records = Array.from({ length: 40 }, (_, i) =>
       rec({
         topic: '*'.repeat(1000),
@@ -117,6 +124,7 @@ describe('audit card', () => {
       }),
     );
     const data = buildAuditCardData({
+      requesterId: 'PERSON_ID',
       report: aggregateAccess(records),
       zone: { zone: 'America/Argentina/ComodRivadavia', phrase: 'from your command' },
       locale: 'de-DE',
@@ -124,9 +132,9 @@ describe('audit card', () => {
     const card = renderCard('audit-report', data);
     expect(validateCard(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
-    expect(rowSets(card)).toHaveLength(25);
-    expect(data.moreCount).toBe(15);
-    expect(texts(card)).toContain('…and 15 more people');
+    expect(rowSets(card)).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(data.moreCount).toBe(40 - DEFAULT_PAGE_SIZE);
+    expect(texts(card)).toContain(`…and ${40 - DEFAULT_PAGE_SIZE} more people`);
     expect(texts(card)).toContain('Page 1 of 2 · 40 people');
     expect(data.facts.find((f) => f.title === 'Unreadable times')?.value).toBe(
       '1 access without a valid time',
@@ -140,7 +148,12 @@ describe('audit card', () => {
     ];
     const card = renderCard(
       'audit-report',
-      buildAuditCardData({ report: aggregateAccess(records), zone, locale: 'en-US' }),
+      buildAuditCardData({
+        requesterId: 'PERSON_ID',
+        report: aggregateAccess(records),
+        zone,
+        locale: 'en-US',
+      }),
     );
     expectValidCard(card);
     const t = texts(card);
@@ -154,6 +167,7 @@ describe('audit card', () => {
 
   test('filter and page', () => {
     const data = buildAuditCardData({
+      requesterId: 'PERSON_ID',
       report: aggregateAccess(spec),
       zone,
       locale: 'en-US',
@@ -172,6 +186,7 @@ describe('audit card', () => {
     });
     expect(data.moreCount).toBe(0);
     const none = buildAuditCardData({
+      requesterId: 'PERSON_ID',
       report: aggregateAccess([rec({})]),
       zone,
       locale: 'en-US',
@@ -181,7 +196,12 @@ describe('audit card', () => {
   });
 
   test('markdown summary: same facts, bounded for huge topics', () => {
-    const data = buildAuditCardData({ report: aggregateAccess(spec), zone, locale: 'en-US' });
+    const data = buildAuditCardData({
+      requesterId: 'PERSON_ID',
+      report: aggregateAccess(spec),
+      zone,
+      locale: 'en-US',
+    });
     const md = buildAuditSummaryMarkdown(data);
     expect(md).toBe(
       [
@@ -193,6 +213,7 @@ describe('audit card', () => {
       ].join('  \n'),
     );
     const huge = buildAuditCardData({
+      requesterId: 'PERSON_ID',
       report: aggregateAccess([rec({ topic: '李'.repeat(50_000) })]),
       zone,
       locale: 'en-US',

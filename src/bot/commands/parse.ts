@@ -15,7 +15,8 @@ export type ParseErrorCode =
   | 'missing-zone'
   | 'bad-zone'
   | 'unknown-option'
-  | 'duplicate-option';
+  | 'duplicate-option'
+  | 'bad-locale';
 
 export interface ParseError {
   code: ParseErrorCode;
@@ -41,6 +42,13 @@ export type ParsedCommand =
   | { kind: 'timezone'; mode: 'set'; zone: string }
   | { kind: 'timezone'; mode: 'auto' }
   | { kind: 'timezone'; mode: 'show' }
+  /** `recordings [days] [host <email>|all]`: recent recordings to pick from. */
+  | { kind: 'recordings'; days: number; host?: string }
+  /** `locale <tag>` → set; `locale auto` → the bot's default; bare `locale` → show. */
+  | { kind: 'locale'; mode: 'set'; locale: string }
+  | { kind: 'locale'; mode: 'auto' }
+  | { kind: 'locale'; mode: 'show' }
+  | { kind: 'settings' }
   | { kind: 'help' }
   | { kind: 'error'; command: string; error: ParseError }
   /** Anything else; `text` is the cleaned input, at most 200 characters. */
@@ -84,6 +92,13 @@ export function parseCommand(text: string): ParsedCommand {
     case 'timezone':
     case 'tz':
       return parseTimezone(args);
+    case 'recordings':
+      return parseRecordings(args);
+    case 'locale':
+      return parseLocale(args);
+    case 'settings':
+      if (args.length > 0) return unknownOption('settings', args[0], 'Use "settings" alone.');
+      return { kind: 'settings' };
     case 'help':
       return { kind: 'help' };
     default:
@@ -183,6 +198,91 @@ function parseTimezone(args: string[]): ParsedCommand {
     };
   }
   return { kind: 'timezone', mode: 'set', zone };
+}
+
+/** Default and longest look-back of `recordings`: Webex keeps report data for a year. */
+export const RECORDINGS_DEFAULT_DAYS = 30;
+export const RECORDINGS_MAX_DAYS = 365;
+const RECORDINGS_USAGE = 'Usage: recordings [days] [host <email>|all], e.g. "recordings 60".';
+
+function parseRecordings(args: string[]): ParsedCommand {
+  const err = (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
+    kind: 'error',
+    command: 'recordings',
+    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
+  });
+  let days: number | undefined;
+  let host: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const token = stripWrappers(args[i]);
+    if (token.toLowerCase() === 'host') {
+      if (host !== undefined)
+        return { kind: 'error', command: 'recordings', error: duplicate('host') };
+      const value = args[i + 1] === undefined ? undefined : stripWrappers(args[i + 1]);
+      if (!value)
+        return err('missing-email', `Put an email or "all" after "host". ${RECORDINGS_USAGE}`);
+      const email = value.replace(/^mailto:/i, '');
+      if (email.toLowerCase() === 'all') host = 'all';
+      else if (email.length <= 254 && EMAIL_RE.test(email)) host = email;
+      else
+        return err(
+          'bad-email',
+          `“${short(value)}” is not an email address or "all". ${RECORDINGS_USAGE}`,
+          value,
+        );
+      i++;
+    } else if (/^\d+$/.test(token) && days === undefined) {
+      days = Number(token);
+      if (days < 1 || days > RECORDINGS_MAX_DAYS) {
+        return err(
+          'unknown-option',
+          `Give a number of days from 1 to ${RECORDINGS_MAX_DAYS}. ${RECORDINGS_USAGE}`,
+          token,
+        );
+      }
+    } else {
+      return err(
+        'unknown-option',
+        `I don't know “${short(args[i])}” after "recordings". ${RECORDINGS_USAGE}`,
+        args[i],
+      );
+    }
+  }
+  return {
+    kind: 'recordings',
+    days: days ?? RECORDINGS_DEFAULT_DAYS,
+    ...(host !== undefined ? { host } : {}),
+  };
+}
+
+function parseLocale(args: string[]): ParsedCommand {
+  if (args.length === 0) return { kind: 'locale', mode: 'show' };
+  const value = stripWrappers(args.join(' '));
+  if (value.toLowerCase() === 'auto') return { kind: 'locale', mode: 'auto' };
+  const locale = args.length === 1 ? canonicalLocale(value) : null;
+  if (!locale) {
+    return {
+      kind: 'error',
+      command: 'locale',
+      error: {
+        code: 'bad-locale',
+        message: `“${short(value)}” is not a language tag I know. Use one like en-US, en-GB, de-DE or fr-FR, or "locale auto".`,
+        value: short(value),
+      },
+    };
+  }
+  return { kind: 'locale', mode: 'set', locale };
+}
+
+/** The canonical BCP 47 form of a tag Intl can format dates in, or null. */
+function canonicalLocale(tag: string): string | null {
+  if (!/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(tag)) return null;
+  try {
+    const [canonical] = Intl.getCanonicalLocales(tag);
+    return Intl.DateTimeFormat.supportedLocalesOf([canonical]).length > 0 ? canonical : null;
+  } catch {
+    return null;
+  }
 }
 
 function isKeyword(token: string): boolean {

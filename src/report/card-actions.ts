@@ -1,0 +1,71 @@
+/**
+ * What card buttons carry. Every button holds all it needs to be answered (so any replica
+ * can answer it, with no session on the server) and the ID of the person the card was made
+ * for (so nobody else can use it).
+ */
+import { z } from 'zod';
+
+const filterSchema = z.enum(['everyone', 'viewed', 'downloaded']);
+
+/** The view of a report a button asks for. */
+const reportView = {
+  recordingId: z.string().min(1).max(256),
+  hostEmail: z.string().max(254).optional(),
+  /** Only a zone given on the command; otherwise the zone is resolved again on each click. */
+  tz: z.string().max(64).optional(),
+  filter: filterSchema.default('everyone'),
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  requesterId: z.string().min(1),
+};
+
+const cardActionSchema = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('audit.page'), ...reportView }),
+  z.object({ action: z.literal('audit.export'), ...reportView }),
+  z.object({ action: z.literal('audit.refresh'), ...reportView }),
+  z.object({
+    action: z.literal('recordings.audit'),
+    requesterId: z.string().min(1),
+    hostEmail: z.string().max(254).optional(),
+    /** The Input.ChoiceSet's value. */
+    recordingChoice: z.string().max(256).optional(),
+  }),
+]);
+
+export type CardAction = z.infer<typeof cardActionSchema>;
+export type ReportAction = Extract<CardAction, { action: `audit.${string}` }>;
+export type ReportView = Omit<ReportAction, 'action'>;
+
+/**
+ * Reads a click's inputs (button data merged with the card's inputs); null when they are
+ * not one of ours.
+ * @example parseCardAction({ action: 'audit.page', recordingId: 'r', page: '2', requesterId: 'p' })
+ */
+export function parseCardAction(inputs: Record<string, unknown>): CardAction | null {
+  const merged = { ...inputs };
+  // The card's filter choice is submitted with every button; a new choice starts on page 1.
+  if (typeof inputs.filterChoice === 'string' && inputs.filterChoice !== inputs.filter) {
+    merged.filter = inputs.filterChoice;
+    merged.page = 1;
+  }
+  const parsed = cardActionSchema.safeParse(merged);
+  return parsed.success ? parsed.data : null;
+}
+
+/** The data of each button on a report card showing `view` (with `pageCount` pages). */
+export function reportActions(view: ReportView, pageCount: number) {
+  const at = (action: ReportAction['action'], changes: Partial<ReportView> = {}) =>
+    withoutUndefined({ action, ...view, ...changes });
+  return {
+    hasPrev: view.page > 1,
+    hasNext: view.page < pageCount,
+    prev: at('audit.page', { page: view.page - 1 }),
+    next: at('audit.page', { page: view.page + 1 }),
+    export: at('audit.export'),
+    // Refresh also applies a changed filter choice (see parseCardAction).
+    refresh: at('audit.refresh', { page: 1 }),
+  };
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

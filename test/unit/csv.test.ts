@@ -1,0 +1,72 @@
+import { accessCsv, csvFileName, csvRow, neutraliseCell } from '../../src/report/csv';
+import type { AccessRecord } from '../../src/report/types';
+
+const record = (over: Partial<AccessRecord> = {}): AccessRecord => ({
+  recordingId: 'r1',
+  topic: 'Topic',
+  name: 'John Andersen',
+  email: 'john.andersen@example.com',
+  accessTime: '2020-07-13T17:05:35Z',
+  viewed: true,
+  downloaded: false,
+  ...over,
+});
+
+async function text(stream: NodeJS.ReadableStream): Promise<string> {
+  let out = '';
+  for await (const chunk of stream) out += chunk.toString();
+  return out;
+}
+
+describe('CSV export', () => {
+  it('neutralises cells a spreadsheet would run as formulas', () => {
+    for (const bad of ['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx']) {
+      expect(neutraliseCell(bad)).toBe(`'${bad}`);
+    }
+    expect(neutraliseCell('Zoë = fine')).toBe('Zoë = fine');
+  });
+
+  it('writes one row per access with times in the zone (with offset) and in UTC', () => {
+    expect(csvRow(record(), 'America/Los_Angeles')).toEqual([
+      'John Andersen',
+      'john.andersen@example.com',
+      'yes',
+      'no',
+      '2020-07-13T10:05:35-07:00',
+      '2020-07-13T17:05:35Z',
+    ]);
+    expect(csvRow(record({ accessTime: 'garbage' }), 'UTC').slice(4)).toEqual(['', '']);
+  });
+
+  it('streams a header and quoted rows, injection neutralised', async () => {
+    const csv = await text(
+      accessCsv(
+        [record(), record({ name: '=HYPERLINK("https://evil.example","x")', downloaded: true })],
+        'Asia/Kolkata',
+      ),
+    );
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toBe(
+      'Name,Email,Viewed,Downloaded,Access time (Asia/Kolkata),Access time (UTC)',
+    );
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(
+      'John Andersen,john.andersen@example.com,yes,no,2020-07-13T22:35:35+05:30,2020-07-13T17:05:35Z',
+    );
+    expect(lines[2]).toMatch(/^"'=HYPERLINK\(""https:\/\/evil\.example"",""x""\)",/);
+  });
+
+  it('names the file after the recording and the day in the requester zone', () => {
+    const now = Date.parse('2026-11-28T23:30:00Z');
+    expect(csvFileName('4f914b1d', now, 'UTC')).toBe('recording-access-4f914b1d-2026-11-28.csv');
+    expect(csvFileName('4f914b1d', now, 'Asia/Tokyo')).toBe(
+      'recording-access-4f914b1d-2026-11-29.csv',
+    );
+    expect(csvFileName('../../etc/passwd', now, 'UTC')).toBe(
+      'recording-access-etcpasswd-2026-11-28.csv',
+    );
+  });
+});
