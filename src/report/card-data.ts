@@ -60,6 +60,8 @@ export interface AuditCardData {
   /** "Showing people who downloaded it"; shown unless the filter is everyone. */
   filterText: string;
   showFilterText: boolean;
+  /** "Export CSV (2,500 rows)": the file has one row per access. */
+  exportTitle: string;
   /** What each button of the card sends back (see card-actions.ts). */
   actions: ReturnType<typeof reportActions>;
   /** "Page 2 of 3 · 60 people"; shown when there is more than one page. */
@@ -161,6 +163,7 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       hasPrev: page.hasPrev,
       hasNext: page.hasNext,
     },
+    exportTitle: `Export CSV (${plural(num, t.accesses, 'row', 'rows')})`,
     actions: reportActions(
       {
         recordingId,

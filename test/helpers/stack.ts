@@ -192,7 +192,10 @@ export async function clickButton(
   inputValues: Record<string, string> = {},
 ): Promise<void> {
   const card = message.attachments?.[0]?.content;
-  const button = cardActions(card).find((a) => a.type === 'Action.Submit' && a.title === title);
+  // A title may end with details, e.g. "Export CSV (2,500 rows)".
+  const button = cardActions(card).find(
+    (a) => a.type === 'Action.Submit' && (a.title === title || a.title?.startsWith(`${title} (`)),
+  );
   if (!button) {
     throw new Error(
       `no "${title}" button on the card: ${JSON.stringify(cardActions(card).map((a) => a.title))}`,

@@ -123,6 +123,8 @@ describe('paging', () => {
 describe('CSV export', () => {
   async function exportCsv(recordingId: string): Promise<{ message: SandboxMessage; csv: string }> {
     const report = await ask(host, `audit ${recordingId}`);
+    const rows = records(recordingId).length.toLocaleString('en-US');
+    expect(cardActions(cardOf(report)).map((a) => a.title)).toContain(`Export CSV (${rows} rows)`);
     await clickButton(host, report, 'Export CSV');
     const message = await nextBotMessage(host, report);
     expect(message.files).toHaveLength(1);
