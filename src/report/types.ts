@@ -1,17 +1,8 @@
 /**
  * One item of `GET /v1/recordingReport/accessDetail`: one access (view or download) of a
- * recording by one person. A person appears once per access.
+ * recording by one person. The report is built from exactly what the API returns.
  */
-export interface AccessRecord {
-  recordingId: string;
-  topic: string;
-  name: string;
-  email: string;
-  /** ISO 8601 with an offset, e.g. `2020-07-13T17:05:35Z` or `2020-07-13T10:05:35-07:00`. */
-  accessTime: string;
-  viewed: boolean;
-  downloaded: boolean;
-}
+export type { AccessRecord } from '../webex/types';
 
 /**
  * Everything one person did with the recording. Times are epoch milliseconds (UTC instants),
