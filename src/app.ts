@@ -15,6 +15,7 @@ import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import type { BotServices } from './bot/services';
 import { createHttpApp } from './server/app';
+import { createMetrics, type Metrics } from './server/metrics';
 import type { WebhookEnvelope } from './server/envelope';
 import { OAUTH_CALLBACK_PATH, oauthCallback } from './server/oauth-callback';
 import { WEBHOOK_PATH } from './server/receiver';
@@ -70,7 +71,8 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     const deployment = await deploy(listenUrl);
     const publicUrl = (deployment.publicUrl ?? listenUrl).replace(/\/+$/, '');
     store = await openStore(config.databaseUrl);
-    const services = buildServices(config, logger, deployment, publicUrl, store);
+    const metrics = createMetrics();
+    const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
     const dispatcher = new CommandDispatcher(services);
 
     let runtime: BotRuntime | undefined;
@@ -95,6 +97,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
         }),
       ],
       logger,
+      metrics,
     });
 
     const openedStore = store;
@@ -136,6 +139,7 @@ function buildServices(
   deployment: Deployment,
   publicUrl: string,
   store: Store,
+  metrics: Metrics,
 ): BotServices {
   const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
   const { clientId, clientSecret } = deployment.oauth;
@@ -143,6 +147,7 @@ function buildServices(
   return {
     config,
     logger,
+    metrics,
     http,
     store,
     messenger: new Messenger(http, deployment.botToken),

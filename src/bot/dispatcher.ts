@@ -55,7 +55,22 @@ export class CommandDispatcher {
       const text = `audit ${recordingId}${hostEmail ? ` host ${hostEmail}` : ''}`;
       return this.route(conversation, parseCommand(text), text);
     }
-    return runReportAction(this.services, conversation, action);
+    return this.measured(action.action, () => runReportAction(this.services, conversation, action));
+  }
+
+  /** Counts and times a command; handlers answer their own errors, so a throw is a bug. */
+  private async measured(command: string, run: () => Promise<void>): Promise<void> {
+    const { metrics } = this.services;
+    const stop = metrics.commandSeconds.startTimer({ command });
+    try {
+      await run();
+      metrics.commands.inc({ command, outcome: 'ok' });
+    } catch (err) {
+      metrics.commands.inc({ command, outcome: 'error' });
+      throw err;
+    } finally {
+      stop();
+    }
   }
 
   /** After linking: say so privately, then run what the person was waiting for. */
@@ -111,7 +126,7 @@ export class CommandDispatcher {
       return;
     }
     const handler = COMMAND_HANDLERS[command.kind] as CommandHandler<typeof command>;
-    await handler(this.services, conversation, command, text);
+    await this.measured(command.kind, () => handler(this.services, conversation, command, text));
   }
 
   private isAllowed(email: string): boolean {

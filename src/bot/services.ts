@@ -2,6 +2,7 @@ import type { AccountLinker } from '../auth/linking';
 import type { PersonTokens } from '../auth/person-tokens';
 import type { Config } from '../config';
 import type { Logger } from '../log';
+import type { Metrics } from '../server/metrics';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import type { RecordsCache } from './records-cache';
@@ -11,6 +12,7 @@ import type { Messenger } from './replies';
 export interface BotServices {
   config: Config;
   logger: Logger;
+  metrics: Metrics;
   http: WebexHttp;
   store: Store;
   messenger: Messenger;

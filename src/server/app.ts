@@ -5,6 +5,7 @@
 import express, { type Express, type Router } from 'express';
 import type { Logger } from '../log';
 import type { WebhookEnvelope } from './envelope';
+import type { Metrics } from './metrics';
 import { webhookReceiver } from './receiver';
 
 export interface ReadinessCheck {
@@ -13,11 +14,12 @@ export interface ReadinessCheck {
 }
 
 export interface HttpAppOptions {
-  webhookSecret: string | (() => string);
+  webhookSecret: string;
   onWebhookEvent: (envelope: WebhookEnvelope) => Promise<void> | void;
   readiness: ReadinessCheck[];
   routes?: Router[];
   logger: Logger;
+  metrics?: Metrics;
 }
 
 /**
@@ -32,8 +34,15 @@ export function createHttpApp(options: HttpAppOptions): Express {
       secret: options.webhookSecret,
       onEvent: options.onWebhookEvent,
       logger: options.logger,
+      metrics: options.metrics,
     }),
   );
+  if (options.metrics) {
+    const { registry } = options.metrics;
+    app.get('/metrics', async (_req, res) => {
+      res.type(registry.contentType).send(await registry.metrics());
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -5,18 +5,19 @@
 import express, { type Router } from 'express';
 import type { Logger } from '../log';
 import { isWebhookEnvelope, type WebhookEnvelope } from './envelope';
+import type { Metrics } from './metrics';
 import { verifyWebexSignature } from './verify-signature';
 
 export const WEBHOOK_PATH = '/webhooks/webex';
 
 export interface ReceiverOptions {
-  /** A function when the secret is only known once the server listens (sandbox mode). */
-  secret: string | (() => string);
+  secret: string;
   /** Called after the 200 has been sent; a rejection is logged, never thrown. */
   onEvent: (envelope: WebhookEnvelope) => Promise<void> | void;
   logger: Logger;
   /** Webex webhook bodies are small; anything bigger is not from Webex. */
   maxBodyBytes?: number;
+  metrics?: Metrics;
 }
 
 /**
@@ -31,12 +32,9 @@ export function webhookReceiver(options: ReceiverOptions): Router {
     express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
     (req, res) => {
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-      const problem = verifyWebexSignature(
-        rawBody,
-        req.get('x-spark-signature'),
-        typeof options.secret === 'function' ? options.secret() : options.secret,
-      );
+      const problem = verifyWebexSignature(rawBody, req.get('x-spark-signature'), options.secret);
       if (problem) {
+        options.metrics?.webhooks.inc({ outcome: 'refused' });
         options.logger.warn({ problem }, 'webhook refused');
         res.status(401).json({ message: 'Invalid webhook signature.' });
         return;
@@ -45,13 +43,16 @@ export function webhookReceiver(options: ReceiverOptions): Router {
       try {
         envelope = JSON.parse(rawBody.toString('utf8'));
       } catch {
+        options.metrics?.webhooks.inc({ outcome: 'invalid' });
         res.status(400).json({ message: 'Webhook body is not JSON.' });
         return;
       }
       if (!isWebhookEnvelope(envelope)) {
+        options.metrics?.webhooks.inc({ outcome: 'invalid' });
         res.status(400).json({ message: 'Webhook body is not a Webex webhook envelope.' });
         return;
       }
+      options.metrics?.webhooks.inc({ outcome: 'accepted' });
       res.status(200).json({ ok: true });
       const event = envelope;
       setImmediate(() => {

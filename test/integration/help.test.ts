@@ -169,4 +169,12 @@ describe('webhook receiver', () => {
       'attachmentActions/created',
     ]);
   });
+
+  it('exposes Prometheus metrics of what it received and answered', async () => {
+    const metrics = await axios.get<string>(`${stack.file.botUrl}/metrics`);
+    expect(metrics.headers['content-type']).toContain('text/plain');
+    expect(metrics.data).toMatch(/audit_bot_webhooks_total\{outcome="accepted"\} [1-9]/);
+    expect(metrics.data).toMatch(/audit_bot_webhooks_total\{outcome="refused"\} [1-9]/);
+    expect(metrics.data).toMatch(/audit_bot_commands_total\{command="help",outcome="ok"\} [1-9]/);
+  });
 });
