@@ -87,8 +87,9 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
   const print = options.print ?? (() => undefined);
   const factsPath = path.relative(process.cwd(), path.join(dataDir, 'sandbox.json'));
   print(`Sandbox Webex is running at ${file.apiUrl}; the bot listens at ${file.botUrl}.`);
+  print(`Chat with the bot in your browser: ${file.chatUrl}`);
   print(`Everything about it (users and their tokens, rooms, recordings) is in ${factsPath}.`);
-  print(`Try it: send "help" to the bot as ${file.users[0].email}:`);
+  print(`Or over HTTP, as ${file.users[0].email}, exactly as a Webex client would:`);
   print(`  TOKEN=$(node -p "require('./${factsPath}').users[0].token")`);
   print(
     `  curl -s -X POST ${file.apiUrl}/messages -H "Authorization: Bearer $TOKEN" ` +

@@ -1,10 +1,11 @@
 /**
  * The embedded Webex emulator: an Express server on loopback that answers the parts of Webex's
  * REST API the bot framework, the `webex` SDK and our bot use, under `/v1`, plus a control API
- * under `/_sandbox` (see faults.ts) for tests and benchmarks.
+ * under `/_sandbox` (see faults.ts) for tests and benchmarks, and a chat page at `/` (see chat/).
  */
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express } from 'express';
+import { chatRouter } from './chat/router';
 import { sandboxFacts, type SandboxFacts } from './facts';
 import { FaultInjector } from './faults';
 import { sendWebexError, trackingIds } from './http';
@@ -113,6 +114,8 @@ function buildApp(
   ]) {
     app.use('/v1', router);
   }
+  // The browser chat page for the sandbox's users (src/sandbox/chat/).
+  app.use('/', chatRouter());
   app.use((req, res) => {
     // Anything the SDK or the bot calls that the sandbox lacks shows up here, not silently.
     unhandled.push(`${req.method} ${req.originalUrl}`);
