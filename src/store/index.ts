@@ -3,9 +3,11 @@ import { SqliteStore } from './sqlite';
 import type { Store } from './store';
 
 export * from './store';
+export { SqlStore } from './sql-store';
+export type { SqlDriver, SqlSession, SqlValue } from './sql-driver';
 export { SqliteStore } from './sqlite';
 export { PostgresStore, type PostgresStoreOptions } from './postgres';
-export { MIGRATIONS, type Migration } from './migrations';
+export { MIGRATIONS, applyMigrations, type Migration } from './migrations';
 
 const ACCEPTED =
   'accepted forms: sqlite:<path> (e.g. sqlite:data/audit-bot.db), sqlite::memory:, ' +

@@ -3,6 +3,8 @@
  * epoch milliseconds), so one list serves SQLite and PostgreSQL. Append only: never edit a
  * migration that has shipped; add a new one.
  */
+import type { SqlSession } from './sql-driver';
+
 export interface Migration {
   version: number;
   name: string;
@@ -59,3 +61,22 @@ export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrat
   name TEXT NOT NULL,
   applied_at BIGINT NOT NULL
 )`;
+
+/**
+ * Creates the bookkeeping table and applies the migrations not yet recorded there. Call it
+ * inside one transaction so a failed migration leaves nothing half-applied.
+ */
+export async function applyMigrations(tx: SqlSession): Promise<void> {
+  await tx.run(CREATE_MIGRATIONS_TABLE);
+  const rows = await tx.query<{ version: unknown }>('SELECT version FROM schema_migrations');
+  const applied = new Set(rows.map((r) => Number(r.version)));
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    for (const sql of m.statements) await tx.run(sql);
+    await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
+      m.version,
+      m.name,
+      Date.now(),
+    ]);
+  }
+}

@@ -1,7 +1,7 @@
 /**
- * The storage interface. Two adapters implement it: SQLite (embedded default) and PostgreSQL
- * (for several replicas). The store only ever sees encrypted token blobs (`…Enc` fields,
- * made by src/auth/token-crypto.ts), never plaintext tokens.
+ * The storage interface. One implementation (`SqlStore`) runs on two drivers: SQLite
+ * (embedded default) and PostgreSQL (for several replicas). The store only ever sees encrypted
+ * token blobs (`…Enc` fields, made by src/auth/token-crypto.ts), never plaintext tokens.
  */
 
 /**
@@ -59,6 +59,14 @@ export interface Store {
   saveAccount(account: StoredAccount): Promise<void>;
   getAccount(personId: string): Promise<StoredAccount | null>;
   deleteAccount(personId: string): Promise<void>;
+  /**
+   * Replaces the account only while it is still the version saved at `expectedUpdatedAt`,
+   * so a slow token refresh cannot revive a disconnected account or overwrite a newer link.
+   * False when the account changed or is gone.
+   */
+  replaceAccountIfUnchanged(account: StoredAccount, expectedUpdatedAt: number): Promise<boolean>;
+  /** Deletes the account only while it is still the version saved at `expectedUpdatedAt`. */
+  deleteAccountIfUnchanged(personId: string, expectedUpdatedAt: number): Promise<boolean>;
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**

@@ -15,10 +15,10 @@ import { recordingsRouter } from '../../src/sandbox/routes/recordings';
 import { roomsRouter } from '../../src/sandbox/routes/rooms';
 import { webhooksRouter } from '../../src/sandbox/routes/webhooks';
 import { SEED_EMAILS } from '../../src/sandbox/seed';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
+import type { Sandbox } from '../../src/sandbox/server';
 import { SandboxState } from '../../src/sandbox/state';
 import { SandboxWorld } from '../../src/sandbox/world';
-import { call, seeded, type ApiResponse } from './helpers';
+import { call, startSeededSandbox, type ApiResponse, type Seeded } from './helpers';
 
 /** CI copies `shared/` beside the clone, so the specs sit at `<repo>/../shared`. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -159,12 +159,9 @@ describe('contract with Webex’s OpenAPI files', () => {
 
   describe('responses', () => {
     let sandbox: Sandbox;
-    let s: ReturnType<typeof seeded>;
+    let s: Seeded;
 
-    beforeAll(async () => {
-      sandbox = await startSandbox({ port: 0, log: () => undefined });
-      s = seeded(sandbox);
-    });
+    beforeAll(async () => ({ sandbox, s } = await startSeededSandbox()));
     afterAll(() => sandbox.close());
 
     it('people', async () => {

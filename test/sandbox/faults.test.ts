@@ -1,7 +1,7 @@
 import { routeKey, routeMatches } from '../../src/sandbox/faults';
 import { SEED_EMAILS } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
-import { call, seeded } from './helpers';
+import { call, startSeededSandbox, type Seeded } from './helpers';
 
 describe('fault rules (pure)', () => {
   it.each([
@@ -28,12 +28,9 @@ describe('fault rules (pure)', () => {
 
 describe('sandbox fault injection and control API', () => {
   let sandbox: Sandbox;
-  let s: ReturnType<typeof seeded>;
+  let s: Seeded;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, log: () => undefined });
-    s = seeded(sandbox);
-  });
+  beforeAll(async () => ({ sandbox, s } = await startSeededSandbox()));
   afterAll(() => sandbox.close());
   afterEach(() => {
     sandbox.faults.clear();

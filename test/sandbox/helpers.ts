@@ -2,7 +2,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SEED_EMAILS } from '../../src/sandbox/seed';
-import type { Sandbox } from '../../src/sandbox/server';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -65,6 +65,17 @@ export function seeded(sandbox: Sandbox) {
       return room;
     },
   };
+}
+
+export type Seeded = ReturnType<typeof seeded>;
+
+/**
+ * A quiet sandbox on a random port, with its seeded users.
+ * @example beforeAll(async () => ({ sandbox, s } = await startSeededSandbox()));
+ */
+export async function startSeededSandbox(): Promise<{ sandbox: Sandbox; s: Seeded }> {
+  const sandbox = await startSandbox({ port: 0, log: () => undefined });
+  return { sandbox, s: seeded(sandbox) };
 }
 
 export interface ReceivedDelivery {

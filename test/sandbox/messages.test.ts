@@ -1,6 +1,6 @@
 import { SEED_EMAILS } from '../../src/sandbox/seed';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
-import { call, seeded } from './helpers';
+import type { Sandbox } from '../../src/sandbox/server';
+import { call, startSeededSandbox, type Seeded } from './helpers';
 
 type Items = { items: Array<Record<string, unknown>> };
 
@@ -11,12 +11,9 @@ const CARD = {
 
 describe('sandbox messages', () => {
   let sandbox: Sandbox;
-  let s: ReturnType<typeof seeded>;
+  let s: Seeded;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, log: () => undefined });
-    s = seeded(sandbox);
-  });
+  beforeAll(async () => ({ sandbox, s } = await startSeededSandbox()));
   afterAll(() => sandbox.close());
 
   it('posts to a room and reads the message back', async () => {

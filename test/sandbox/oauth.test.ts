@@ -3,10 +3,6 @@
  * grants, and the errors a client must handle. Mounted on a minimal Express app.
  */
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import express from 'express';
-import { trackingIds } from '../../src/sandbox/http';
 import { escapeHtml } from '../../src/sandbox/oauth-consent-page';
 import { isValidVerifier, pkceChallenge, verifyPkce } from '../../src/sandbox/pkce';
 import {
@@ -16,49 +12,27 @@ import {
 } from '../../src/sandbox/routes/oauth';
 import { recordingsRouter } from '../../src/sandbox/routes/recordings';
 import { SEED_RECORDING_IDS, seedRecordings } from '../../src/sandbox/seed-recordings';
-import { SandboxState, webexId } from '../../src/sandbox/state';
+import { SandboxState } from '../../src/sandbox/state';
+import { addSandboxPerson, serveRouters, type MiniApp } from './mini-app';
 
 const CLIENT_ID = 'C0ffee1234';
 const CLIENT_SECRET = 'sandbox-secret';
 const REDIRECT_URI = 'https://bot.example/oauth/callback';
 const USER_SCOPES = 'spark:people_read meeting:recordings_read';
 
-let server: Server;
+let app: MiniApp;
 let base: string;
 let state: SandboxState;
 let clock = Date.now();
 let hostId: string;
 let adminId: string;
 
-function addPerson(email: string, displayName: string, admin = false): string {
-  const id = webexId('PEOPLE');
-  state.people.set(id, {
-    id,
-    emails: [email],
-    displayName,
-    orgId: state.orgId,
-    type: 'person',
-    created: '2024-01-01T00:00:00.000Z',
-    admin,
-  });
-  return id;
-}
-
 beforeAll(async () => {
   state = new SandboxState();
-  hostId = addPerson('host@example.com', 'Hana Host');
-  adminId = addPerson('admin@example.com', 'Ada <Admin>', true);
-  addPerson('colleague@example.com', 'Cole League');
-  const botId = webexId('PEOPLE');
-  state.people.set(botId, {
-    id: botId,
-    emails: ['bot@webex.bot'],
-    displayName: 'Audit Bot',
-    orgId: state.orgId,
-    type: 'bot',
-    created: '2024-01-01T00:00:00.000Z',
-    admin: false,
-  });
+  hostId = addSandboxPerson(state, 'host@example.com', 'Hana Host');
+  adminId = addSandboxPerson(state, 'admin@example.com', 'Ada <Admin>', { admin: true });
+  addSandboxPerson(state, 'colleague@example.com', 'Cole League');
+  addSandboxPerson(state, 'bot@webex.bot', 'Audit Bot', { type: 'bot' });
   seedRecordings(state);
   registerIntegration(state, {
     clientId: CLIENT_ID,
@@ -68,20 +42,11 @@ beforeAll(async () => {
     name: 'Recording <Audit> Bot',
   });
 
-  const app = express();
-  app.use(express.json());
-  app.use(trackingIds());
-  app.use('/v1', oauthRouter(state, { now: () => clock }));
-  app.use('/v1', recordingsRouter(state));
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  app = await serveRouters(oauthRouter(state, { now: () => clock }), recordingsRouter(state));
+  base = app.base;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => app.close());
 
 beforeEach(() => {
   clock = Date.now();

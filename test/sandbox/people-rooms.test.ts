@@ -1,17 +1,14 @@
 import { SEED_EMAILS } from '../../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
-import { call, seeded } from './helpers';
+import { call, startSeededSandbox, type Seeded } from './helpers';
 
 type Items = { items: Array<Record<string, unknown>> };
 
 describe('sandbox people, rooms and memberships', () => {
   let sandbox: Sandbox;
-  let s: ReturnType<typeof seeded>;
+  let s: Seeded;
 
-  beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, log: () => undefined });
-    s = seeded(sandbox);
-  });
+  beforeAll(async () => ({ sandbox, s } = await startSeededSandbox()));
   afterAll(() => sandbox.close());
 
   describe('seed', () => {

@@ -3,13 +3,9 @@
  * OpenAPI description (read-only from ../shared/webex-openapi/, beside the repository clone).
  */
 import { readFileSync } from 'node:fs';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import express from 'express';
-import { trackingIds } from '../../src/sandbox/http';
 import {
   ACCESS_DETAIL_QUERY_PARAMS,
   ACCESS_SUMMARY_QUERY_PARAMS,
@@ -18,7 +14,8 @@ import {
   recordingsRouter,
 } from '../../src/sandbox/routes/recordings';
 import { SEED_RECORDING_IDS, seedRecordings } from '../../src/sandbox/seed-recordings';
-import { SandboxState, webexId } from '../../src/sandbox/state';
+import { SandboxState } from '../../src/sandbox/state';
+import { addSandboxPerson, serveRouters, type MiniApp } from './mini-app';
 
 const SPEC_PATH = path.resolve(__dirname, '../../../shared/webex-openapi/webex-meeting.json');
 
@@ -94,7 +91,7 @@ addFormats(ajv);
 const validateDetail: ValidateFunction = ajv.compile(strictResponseSchema(DETAIL));
 const validateSummary: ValidateFunction = ajv.compile(strictResponseSchema(SUMMARY));
 
-let server: Server;
+let app: MiniApp;
 let base: string;
 let hostToken: string;
 let adminToken: string;
@@ -105,16 +102,7 @@ beforeAll(async () => {
     ['host@example.com', false],
     ['admin@example.com', true],
   ] as const) {
-    const id = webexId('PEOPLE');
-    state.people.set(id, {
-      id,
-      emails: [email],
-      displayName: email,
-      orgId: state.orgId,
-      type: 'person',
-      created: '2024-01-01T00:00:00.000Z',
-      admin,
-    });
+    const id = addSandboxPerson(state, email, email, { admin });
     const token = `t-${email}`;
     state.tokens.set(token, {
       token,
@@ -126,19 +114,11 @@ beforeAll(async () => {
     else hostToken = token;
   }
   seedRecordings(state);
-  const app = express();
-  app.use(express.json());
-  app.use(trackingIds());
-  app.use('/v1', recordingsRouter(state));
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  app = await serveRouters(recordingsRouter(state));
+  base = app.base;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => app.close());
 
 async function getJson(
   pathAndQuery: string,

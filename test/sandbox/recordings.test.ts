@@ -2,10 +2,6 @@
  * The sandbox's Recording Report routes and recordings seed, on a minimal Express app (the
  * full sandbox server is not needed to test them).
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
-import express from 'express';
-import { trackingIds } from '../../src/sandbox/http';
 import {
   decodeCursor,
   encodeCursor,
@@ -23,7 +19,8 @@ import {
   generateAccessRecords,
   seedRecordings,
 } from '../../src/sandbox/seed-recordings';
-import { SandboxState, webexId } from '../../src/sandbox/state';
+import { SandboxState } from '../../src/sandbox/state';
+import { addSandboxPerson, serveRouters, type MiniApp } from './mini-app';
 
 const NOW = Date.parse('2024-06-15T12:34:56Z');
 const DAY = 86_400_000;
@@ -39,17 +36,7 @@ function addPerson(
   displayName: string,
   opts: { admin?: boolean; scopes?: string[]; timezone?: string } = {},
 ): Person {
-  const id = webexId('PEOPLE');
-  state.people.set(id, {
-    id,
-    emails: [email],
-    displayName,
-    orgId: state.orgId,
-    type: 'person',
-    created: '2024-01-01T00:00:00.000Z',
-    timezone: opts.timezone,
-    admin: opts.admin ?? false,
-  });
+  const id = addSandboxPerson(state, email, displayName, opts);
   const token = `token-${email}-${state.tokens.size}`;
   state.tokens.set(token, {
     token,
@@ -72,7 +59,7 @@ function addToken(
   return token;
 }
 
-let server: Server;
+let app: MiniApp;
 let base: string;
 let state: SandboxState;
 let host: Person;
@@ -91,19 +78,11 @@ beforeAll(async () => {
   otherHost = addPerson(state, 'other.host@example.com', 'Otto Other');
   seedRecordings(state, { now: NOW });
 
-  const app = express();
-  app.use(express.json());
-  app.use(trackingIds());
-  app.use('/v1', recordingsRouter(state, { now: () => NOW }));
-  await new Promise<void>((resolve) => {
-    server = app.listen(0, '127.0.0.1', () => resolve());
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+  app = await serveRouters(recordingsRouter(state, { now: () => NOW }));
+  base = app.base;
 });
 
-afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+afterAll(() => app.close());
 
 async function get(
   path: string,

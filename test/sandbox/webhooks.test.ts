@@ -1,7 +1,14 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { SEED_EMAILS } from '../../src/sandbox/seed';
-import { startSandbox, type Sandbox } from '../../src/sandbox/server';
-import { call, seeded, startReceiver, type ReceivedDelivery, type Receiver } from './helpers';
+import type { Sandbox } from '../../src/sandbox/server';
+import {
+  call,
+  startReceiver,
+  startSeededSandbox,
+  type ReceivedDelivery,
+  type Receiver,
+  type Seeded,
+} from './helpers';
 
 const CARD = {
   contentType: 'application/vnd.microsoft.card.adaptive',
@@ -21,12 +28,11 @@ function signatureValid(delivery: ReceivedDelivery, secret: string): boolean {
 
 describe('sandbox webhooks', () => {
   let sandbox: Sandbox;
-  let s: ReturnType<typeof seeded>;
+  let s: Seeded;
   let receiver: Receiver;
 
   beforeAll(async () => {
-    sandbox = await startSandbox({ port: 0, log: () => undefined });
-    s = seeded(sandbox);
+    ({ sandbox, s } = await startSeededSandbox());
     receiver = await startReceiver();
   });
   afterAll(async () => {

@@ -7,7 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { EVENT_KEY_TTL_MS, openStore, type Store, type StoredAccount } from '../../src/store';
+import {
+  EVENT_KEY_TTL_MS,
+  openStore,
+  type OAuthState,
+  type Store,
+  type StoredAccount,
+} from '../../src/store';
 
 const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -78,6 +84,11 @@ function account(personId: string, over: Partial<StoredAccount> = {}): StoredAcc
   };
 }
 
+/** A minimal pending authorization; `over` changes only what a test cares about. */
+function oauthState(state: string, over: Partial<OAuthState> = {}): OAuthState {
+  return { state, personId: 'P', codeVerifier: 'v', scopes: [], expiresAt: T0, ...over };
+}
+
 describe.each(adapters)('Store ($name)', (adapter) => {
   let store: Store;
   // Ids unique per test so tests do not see each other's rows in persistent stores.
@@ -116,6 +127,24 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       expect(await store.getAccount(p)).toBeNull();
       await expect(store.deleteAccount(p)).resolves.toBeUndefined();
     });
+
+    it('replaces or deletes an account only while it is the version the caller read', async () => {
+      const p = id('person');
+      await store.saveAccount(account(p));
+      const refreshed = account(p, { accessTokenEnc: 'v1.refreshed', updatedAt: T0 + 1 });
+      expect(await store.replaceAccountIfUnchanged(refreshed, T0 + 999)).toBe(false);
+      expect(await store.getAccount(p)).toEqual(account(p));
+      expect(await store.replaceAccountIfUnchanged(refreshed, T0)).toBe(true);
+      expect(await store.getAccount(p)).toEqual(refreshed);
+
+      expect(await store.deleteAccountIfUnchanged(p, T0)).toBe(false);
+      expect(await store.getAccount(p)).toEqual(refreshed);
+      expect(await store.deleteAccountIfUnchanged(p, T0 + 1)).toBe(true);
+      expect(await store.getAccount(p)).toBeNull();
+      // Never re-creates an account that is gone.
+      expect(await store.replaceAccountIfUnchanged(refreshed, T0 + 1)).toBe(false);
+      expect(await store.getAccount(p)).toBeNull();
+    });
   });
 
   describe('OAuth states', () => {
@@ -138,39 +167,21 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     it('returns null for an unknown state, and leaves optional fields out', async () => {
       expect(await store.takeOAuthState('nope')).toBeNull();
       const state = id('state');
-      await store.saveOAuthState({
-        state,
-        personId: 'P',
-        codeVerifier: 'v',
-        scopes: [],
-        expiresAt: T0,
-      });
+      await store.saveOAuthState(oauthState(state));
       const taken = await store.takeOAuthState(state);
       expect(taken).toEqual({ state, personId: 'P', codeVerifier: 'v', scopes: [], expiresAt: T0 });
     });
 
     it('returns an expired state with its expiry so the caller can say "expired"', async () => {
       const state = id('state');
-      await store.saveOAuthState({
-        state,
-        personId: 'P',
-        codeVerifier: 'v',
-        scopes: [],
-        expiresAt: 5,
-      });
+      await store.saveOAuthState(oauthState(state, { expiresAt: 5 }));
       const taken = await store.takeOAuthState(state);
       expect(taken?.expiresAt).toBe(5);
     });
 
     it('is atomic: of concurrent takes only one wins', async () => {
       const state = id('state');
-      await store.saveOAuthState({
-        state,
-        personId: 'P',
-        codeVerifier: 'v',
-        scopes: [],
-        expiresAt: T0,
-      });
+      await store.saveOAuthState(oauthState(state));
       const results = await Promise.all(
         Array.from({ length: 5 }, () => store.takeOAuthState(state)),
       );
@@ -180,20 +191,8 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     it('purges expired states only', async () => {
       const old = id('old');
       const fresh = id('fresh');
-      await store.saveOAuthState({
-        state: old,
-        personId: 'P',
-        codeVerifier: 'v',
-        scopes: [],
-        expiresAt: T0 - 1,
-      });
-      await store.saveOAuthState({
-        state: fresh,
-        personId: 'P',
-        codeVerifier: 'v',
-        scopes: [],
-        expiresAt: T0 + 60_000,
-      });
+      await store.saveOAuthState(oauthState(old, { expiresAt: T0 - 1 }));
+      await store.saveOAuthState(oauthState(fresh, { expiresAt: T0 + 60_000 }));
       expect(await store.purgeExpiredOAuthStates(T0)).toBeGreaterThanOrEqual(1);
       expect(await store.takeOAuthState(old)).toBeNull();
       expect(await store.takeOAuthState(fresh)).not.toBeNull();
@@ -246,13 +245,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       const other = id('other');
       for (const who of [p, other]) {
         await store.saveAccount(account(who));
-        await store.saveOAuthState({
-          state: `s-${who}`,
-          personId: who,
-          codeVerifier: 'v',
-          scopes: [],
-          expiresAt: T0,
-        });
+        await store.saveOAuthState(oauthState(`s-${who}`, { personId: who }));
         await store.saveSettings(who, { timezone: 'UTC' });
         await store.saveProfileTimezone(who, 'UTC', T0);
       }
@@ -272,13 +265,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     const p = id('person');
     const state = id('state');
     await store.saveAccount(account(p));
-    await store.saveOAuthState({
-      state,
-      personId: p,
-      codeVerifier: 'v',
-      scopes: ['x'],
-      expiresAt: T0,
-    });
+    await store.saveOAuthState(oauthState(state, { personId: p, scopes: ['x'] }));
     await store.saveSettings(p, { timezone: 'America/New_York', locale: 'en-US' });
     await store.saveProfileTimezone(p, 'America/Chicago', T0);
     await store.markEventSeen(`k-${p}`, Date.now());

@@ -5,7 +5,6 @@ import {
   OAuthGrantError,
   WebexApiError,
   asWebexError,
-  createWebexHttp,
   exchangeCode,
   getMe,
   refreshAccessToken,
@@ -13,18 +12,17 @@ import {
   sendMessage,
   type WebexHttp,
 } from '../../src/webex';
-import { TOKEN, expectNoToken, startFakeWebex, type FakeWebex } from './fake-webex';
+import { TOKEN, expectNoToken, startFakeWebexClient, type FakeWebex } from './fake-webex';
+
+/** Short retry delays keep the retry tests fast. */
+const CLIENT_OPTIONS = {
+  retry: { budgetMs: 3000, baseDelayMs: 10, maxDelayMs: 30 },
+};
 
 let fake: FakeWebex;
 let http: WebexHttp;
 
-beforeAll(async () => {
-  fake = await startFakeWebex();
-  http = createWebexHttp({
-    baseUrl: fake.baseUrl,
-    retry: { budgetMs: 3000, baseDelayMs: 10, maxDelayMs: 30 },
-  });
-});
+beforeAll(async () => ({ fake, http } = await startFakeWebexClient(CLIENT_OPTIONS)));
 afterAll(() => fake.close());
 
 describe('getMe', () => {

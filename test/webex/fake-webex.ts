@@ -2,6 +2,7 @@ import express, { type Request, type Response } from 'express';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { inspect } from 'node:util';
+import { createWebexHttp, type WebexHttp, type WebexHttpOptions } from '../../src/webex';
 
 /** What the fake server saw. */
 export interface SeenRequest {
@@ -65,6 +66,17 @@ export async function startFakeWebex(): Promise<FakeWebex> {
         server.close((err) => (err ? reject(err) : resolve()));
       }),
   };
+}
+
+/**
+ * A fake Webex and a client pointed at it.
+ * @example beforeAll(async () => ({ fake, http } = await startFakeWebexClient({ retry })));
+ */
+export async function startFakeWebexClient(
+  options: Omit<WebexHttpOptions, 'baseUrl'>,
+): Promise<{ fake: FakeWebex; http: WebexHttp }> {
+  const fake = await startFakeWebex();
+  return { fake, http: createWebexHttp({ ...options, baseUrl: fake.baseUrl }) };
 }
 
 export const TOKEN = 'SECRET-TOKEN-abc123_DO_NOT_LEAK';

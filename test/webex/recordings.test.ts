@@ -9,19 +9,18 @@ import {
   type AccessRecord,
   type WebexHttp,
 } from '../../src/webex';
-import { TOKEN, expectNoToken, startFakeWebex, type FakeWebex } from './fake-webex';
+import { TOKEN, expectNoToken, startFakeWebexClient, type FakeWebex } from './fake-webex';
+
+/** A 2 s timeout and short retry delays keep the timeout and retry tests fast. */
+const CLIENT_OPTIONS = {
+  timeoutMs: 2000,
+  retry: { budgetMs: 5000, maxRetryAfterMs: 3000, baseDelayMs: 10, maxDelayMs: 50 },
+};
 
 let fake: FakeWebex;
 let http: WebexHttp;
 
-beforeAll(async () => {
-  fake = await startFakeWebex();
-  http = createWebexHttp({
-    baseUrl: fake.baseUrl,
-    timeoutMs: 2000,
-    retry: { budgetMs: 5000, maxRetryAfterMs: 3000, baseDelayMs: 10, maxDelayMs: 50 },
-  });
-});
+beforeAll(async () => ({ fake, http } = await startFakeWebexClient(CLIENT_OPTIONS)));
 afterAll(() => fake.close());
 
 function record(i: number): AccessRecord {

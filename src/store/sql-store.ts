@@ -1,0 +1,193 @@
+import { accountFromRow, applyPatch, msOf, oauthStateFromRow, settingsOf } from './rows';
+import type { SqlDriver } from './sql-driver';
+import {
+  EVENT_KEY_TTL_MS,
+  joinScopes,
+  type CachedProfileTimezone,
+  type StoredAccount,
+  type OAuthState,
+  type PersonSettings,
+  type SettingsPatch,
+  type Store,
+} from './store';
+
+/** Tables holding something about a person, emptied by {@link SqlStore.forgetPerson}. */
+const PERSON_TABLES = ['accounts', 'oauth_states', 'person_settings', 'profile_cache'] as const;
+
+/**
+ * The one implementation of {@link Store}, in SQL that SQLite (≥ 3.35) and PostgreSQL both
+ * accept; the {@link SqlDriver} hides how each database is reached.
+ */
+export class SqlStore implements Store {
+  /** `db` must already be migrated (see `applyMigrations`). */
+  constructor(private readonly db: SqlDriver) {}
+
+  async saveAccount(a: StoredAccount): Promise<void> {
+    await this.db.run(
+      `INSERT INTO accounts (person_id, email, access_token_enc, refresh_token_enc,
+         access_expires_at, refresh_expires_at, scopes, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET
+         email = excluded.email, access_token_enc = excluded.access_token_enc,
+         refresh_token_enc = excluded.refresh_token_enc,
+         access_expires_at = excluded.access_expires_at,
+         refresh_expires_at = excluded.refresh_expires_at,
+         scopes = excluded.scopes, updated_at = excluded.updated_at`,
+      [
+        a.personId,
+        a.email,
+        a.accessTokenEnc,
+        a.refreshTokenEnc,
+        a.accessExpiresAt,
+        a.refreshExpiresAt,
+        joinScopes(a.scopes),
+        a.updatedAt,
+      ],
+    );
+  }
+
+  async getAccount(personId: string): Promise<StoredAccount | null> {
+    const [row] = await this.db.query('SELECT * FROM accounts WHERE person_id = ?', [personId]);
+    return row ? accountFromRow(row) : null;
+  }
+
+  async deleteAccount(personId: string): Promise<void> {
+    await this.db.run('DELETE FROM accounts WHERE person_id = ?', [personId]);
+  }
+
+  async replaceAccountIfUnchanged(a: StoredAccount, expectedUpdatedAt: number): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `UPDATE accounts SET email = ?, access_token_enc = ?, refresh_token_enc = ?,
+         access_expires_at = ?, refresh_expires_at = ?, scopes = ?, updated_at = ?
+       WHERE person_id = ? AND updated_at = ?`,
+      [
+        a.email,
+        a.accessTokenEnc,
+        a.refreshTokenEnc,
+        a.accessExpiresAt,
+        a.refreshExpiresAt,
+        joinScopes(a.scopes),
+        a.updatedAt,
+        a.personId,
+        expectedUpdatedAt,
+      ],
+    );
+    return changes > 0;
+  }
+
+  async deleteAccountIfUnchanged(personId: string, expectedUpdatedAt: number): Promise<boolean> {
+    const { changes } = await this.db.run(
+      'DELETE FROM accounts WHERE person_id = ? AND updated_at = ?',
+      [personId, expectedUpdatedAt],
+    );
+    return changes > 0;
+  }
+
+  async saveOAuthState(s: OAuthState): Promise<void> {
+    await this.db.run(
+      `INSERT INTO oauth_states (state, person_id, code_verifier, scopes, redirect_room_id,
+         pending_request, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+      [
+        s.state,
+        s.personId,
+        s.codeVerifier,
+        joinScopes(s.scopes),
+        s.redirectRoomId ?? null,
+        s.pendingRequest ?? null,
+        s.expiresAt,
+      ],
+    );
+  }
+
+  async takeOAuthState(state: string): Promise<OAuthState | null> {
+    // One statement: of two callers (or replicas) racing for the same state, one gets the row.
+    const [row] = await this.db.query('DELETE FROM oauth_states WHERE state = ? RETURNING *', [
+      state,
+    ]);
+    return row ? oauthStateFromRow(row) : null;
+  }
+
+  async purgeExpiredOAuthStates(now: number): Promise<number> {
+    const { changes } = await this.db.run('DELETE FROM oauth_states WHERE expires_at <= ?', [now]);
+    return changes;
+  }
+
+  async getSettings(personId: string): Promise<PersonSettings> {
+    const [row] = await this.db.query(
+      'SELECT timezone, locale FROM person_settings WHERE person_id = ?',
+      [personId],
+    );
+    return settingsOf(row);
+  }
+
+  async saveSettings(personId: string, patch: SettingsPatch): Promise<PersonSettings> {
+    return this.db.transaction(async (tx) => {
+      // Creates the row or, via the no-op update, locks it until commit (PostgreSQL row lock;
+      // SQLite holds the write lock), so concurrent patches of other fields are not lost.
+      const [current] = await tx.query(
+        `INSERT INTO person_settings (person_id) VALUES (?)
+         ON CONFLICT (person_id) DO UPDATE SET person_id = excluded.person_id
+         RETURNING timezone, locale`,
+        [personId],
+      );
+      const next = applyPatch(settingsOf(current), patch);
+      await tx.run('UPDATE person_settings SET timezone = ?, locale = ? WHERE person_id = ?', [
+        next.timezone ?? null,
+        next.locale ?? null,
+        personId,
+      ]);
+      return next;
+    });
+  }
+
+  async getProfileTimezone(personId: string): Promise<CachedProfileTimezone | null> {
+    const [row] = await this.db.query(
+      'SELECT timezone, fetched_at FROM profile_cache WHERE person_id = ?',
+      [personId],
+    );
+    if (!row) return null;
+    return {
+      timezone: typeof row.timezone === 'string' ? row.timezone : null,
+      fetchedAt: msOf(row.fetched_at),
+    };
+  }
+
+  async saveProfileTimezone(
+    personId: string,
+    timezone: string | null,
+    fetchedAt: number,
+  ): Promise<void> {
+    await this.db.run(
+      `INSERT INTO profile_cache (person_id, timezone, fetched_at) VALUES (?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET timezone = excluded.timezone, fetched_at = excluded.fetched_at`,
+      [personId, timezone, fetchedAt],
+    );
+  }
+
+  async markEventSeen(key: string, now: number): Promise<boolean> {
+    const { changes } = await this.db.transaction(async (tx) => {
+      await tx.run('DELETE FROM seen_events WHERE seen_at < ?', [now - EVENT_KEY_TTL_MS]);
+      return tx.run(
+        'INSERT INTO seen_events (event_key, seen_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
+        [key, now],
+      );
+    });
+    return changes === 1;
+  }
+
+  async forgetPerson(personId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      for (const table of PERSON_TABLES) {
+        await tx.run(`DELETE FROM ${table} WHERE person_id = ?`, [personId]);
+      }
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+}
