@@ -7,7 +7,7 @@ import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import { exchangeCode } from '../webex/oauth';
 import { getMe } from '../webex/people';
-import { OAuthGrantError } from '../webex/errors';
+import { OAuthGrantError, WebexApiError } from '../webex/errors';
 import { createPkcePair, newOAuthState } from './pkce';
 import { encryptToken } from './token-crypto';
 
@@ -35,11 +35,13 @@ export interface LinkingOptions {
   key: Buffer;
   scopes: { user: string[]; admin: string[] };
   stateTtlMs?: number;
+  /** ALLOWED_EMAIL_DOMAINS: accounts from other domains are never stored. Empty: anyone. */
+  allowedEmailDomains?: string[];
   now?: () => number;
 }
 
 export type LinkFailure =
-  'unknown_state' | 'expired_state' | 'wrong_person' | 'denied' | 'exchange_failed';
+  'not_allowed' | 'unknown_state' | 'expired_state' | 'wrong_person' | 'denied' | 'exchange_failed';
 
 /** Why a callback was refused; `kind` picks the page the browser shows. */
 export class LinkError extends Error {
@@ -128,11 +130,16 @@ export class AccountLinker {
         codeVerifier: saved.codeVerifier,
       });
     } catch (err) {
-      if (err instanceof OAuthGrantError) throw new LinkError('exchange_failed');
+      // A refused code (used, expired, wrong verifier) is the person's to retry, not an outage.
+      const refused =
+        err instanceof OAuthGrantError ||
+        (err instanceof WebexApiError && err.status !== undefined && err.status < 500);
+      if (refused) throw new LinkError('exchange_failed');
       throw err;
     }
     const me = await getMe(http, tokens.accessToken);
     if (me.id !== saved.personId) throw new LinkError('wrong_person');
+    if (!this.isAllowedEmail(me.emails[0] ?? '')) throw new LinkError('not_allowed');
 
     const scopes = tokens.scopes ?? saved.scopes;
     await store.saveAccount({
@@ -155,5 +162,10 @@ export class AccountLinker {
         ? (JSON.parse(saved.pendingRequest) as PendingRequest)
         : undefined,
     };
+  }
+
+  private isAllowedEmail(email: string): boolean {
+    const allowed = this.options.allowedEmailDomains ?? [];
+    return allowed.length === 0 || allowed.includes(email.split('@').pop()?.toLowerCase() ?? '');
   }
 }

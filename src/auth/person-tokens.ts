@@ -7,7 +7,7 @@ import type { StoredAccount, Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import { OAuthGrantError, WebexUnauthorizedError } from '../webex/errors';
 import { refreshAccessToken } from '../webex/oauth';
-import { decryptToken, encryptToken } from './token-crypto';
+import { decryptToken, encryptToken, TokenDecryptError } from './token-crypto';
 
 export interface PersonTokensOptions {
   http: WebexHttp;
@@ -49,10 +49,7 @@ export class PersonTokens {
     if (!account) throw new NotConnectedError('never');
     const margin = this.options.refreshMarginMs ?? FIVE_MINUTES;
     if (account.accessExpiresAt - margin > this.now()) {
-      return {
-        token: decryptToken(account.accessTokenEnc, this.options.key),
-        scopes: account.scopes,
-      };
+      return { token: await this.decrypt(account, 'access'), scopes: account.scopes };
     }
     return this.refresh(account);
   }
@@ -90,31 +87,57 @@ export class PersonTokens {
   private async doRefresh(account: StoredAccount): Promise<PersonToken> {
     const { http, store, key, clientId, clientSecret } = this.options;
     if (account.refreshExpiresAt <= this.now()) {
-      await store.deleteAccount(account.personId);
+      await store.deleteAccountIfUnchanged(account.personId, account.updatedAt);
       throw new NotConnectedError('expired');
     }
+    const refreshToken = await this.decrypt(account, 'refresh');
     try {
-      const tokens = await refreshAccessToken(http, {
-        clientId,
-        clientSecret,
-        refreshToken: decryptToken(account.refreshTokenEnc, key),
-      });
-      await store.saveAccount({
-        ...account,
-        accessTokenEnc: encryptToken(tokens.accessToken, key),
-        refreshTokenEnc: encryptToken(tokens.refreshToken, key),
-        accessExpiresAt: tokens.accessExpiresAt.getTime(),
-        refreshExpiresAt: tokens.refreshExpiresAt.getTime(),
-        scopes: tokens.scopes ?? account.scopes,
-        updatedAt: this.now(),
-      });
+      const tokens = await refreshAccessToken(http, { clientId, clientSecret, refreshToken });
+      // Only if nobody disconnected or linked again meanwhile.
+      const saved = await store.replaceAccountIfUnchanged(
+        {
+          ...account,
+          accessTokenEnc: encryptToken(tokens.accessToken, key),
+          refreshTokenEnc: encryptToken(tokens.refreshToken, key),
+          accessExpiresAt: tokens.accessExpiresAt.getTime(),
+          refreshExpiresAt: tokens.refreshExpiresAt.getTime(),
+          scopes: tokens.scopes ?? account.scopes,
+          updatedAt: Math.max(this.now(), account.updatedAt + 1),
+        },
+        account.updatedAt,
+      );
+      if (!saved) return this.current(account.personId);
       return { token: tokens.accessToken, scopes: tokens.scopes ?? account.scopes };
     } catch (err) {
       if (err instanceof OAuthGrantError) {
-        await store.deleteAccount(account.personId);
+        await store.deleteAccountIfUnchanged(account.personId, account.updatedAt);
         throw new NotConnectedError('expired');
       }
       throw err;
+    }
+  }
+
+  /** The account as it is now, after it changed under a refresh: gone means disconnected. */
+  private async current(personId: string): Promise<PersonToken> {
+    const account = await this.options.store.getAccount(personId);
+    if (!account) throw new NotConnectedError('expired');
+    return { token: await this.decrypt(account, 'access'), scopes: account.scopes };
+  }
+
+  /**
+   * A stored token that no longer decrypts (the key changed, the row is damaged) is useless:
+   * forget it and ask the person to connect again rather than failing every time.
+   */
+  private async decrypt(account: StoredAccount, which: 'access' | 'refresh'): Promise<string> {
+    try {
+      return decryptToken(
+        which === 'access' ? account.accessTokenEnc : account.refreshTokenEnc,
+        this.options.key,
+      );
+    } catch (err) {
+      if (!(err instanceof TokenDecryptError)) throw err;
+      await this.options.store.deleteAccountIfUnchanged(account.personId, account.updatedAt);
+      throw new NotConnectedError('expired');
     }
   }
 }
