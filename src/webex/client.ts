@@ -182,7 +182,11 @@ function planRetry(
       : fail();
   }
 
-  if (status === 502 || status === 503 || status === 504) {
+  const method = (config.method ?? 'get').toLowerCase();
+  // A 502 or 504 may come after the server acted: repeating a POST could post a message
+  // twice or spend a single-use OAuth code. 503 means it was not handled, so it is safe.
+  const repeatable = IDEMPOTENT.has(method) || status === 503;
+  if ((status === 502 || status === 503 || status === 504) && repeatable) {
     return backoff <= remainingMs
       ? { kind: 'retry', delayMs: backoff, reason: `${status}` }
       : fail();
@@ -190,7 +194,6 @@ function planRetry(
 
   if (!error.response) {
     const code = error.code ?? '';
-    const method = (config.method ?? 'get').toLowerCase();
     const isTimeout = TIMEOUT_CODES.has(code);
     // A POST that may have reached the server is not repeated (it could post a message twice);
     // a refused connection never reached it, so that is always safe.
