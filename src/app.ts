@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { AccountLinker } from './auth/linking';
 import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
+import { InFlight } from './in-flight';
 import type { Logger } from './log';
 import { CommandDispatcher } from './bot/dispatcher';
 import { loadManifest } from './bot/manifest';
@@ -74,6 +75,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     const metrics = createMetrics();
     const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
     const dispatcher = new CommandDispatcher(services);
+    const inFlight = new InFlight();
 
     let runtime: BotRuntime | undefined;
     const early: WebhookEnvelope[] = [];
@@ -81,7 +83,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       webhookSecret: deployment.webhookSecret,
       onWebhookEvent: async (envelope) => {
         // Events that arrive while the framework starts are kept and handled once it has.
-        if (runtime) await runtime.handle(envelope);
+        if (runtime) await inFlight.track(runtime.handle(envelope));
         else early.push(envelope);
       },
       readiness: [
@@ -91,7 +93,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       routes: [
         oauthCallback({
           linker: services.linker,
-          onLinked: (account) => dispatcher.onLinked(account),
+          onLinked: (account) => inFlight.track(dispatcher.onLinked(account)),
           logger,
           botName: loadManifest().name,
         }),
@@ -111,6 +113,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       markEventSeen: (key) => openedStore.markEventSeen(key, Date.now()),
       onMessage: (message) => dispatcher.onMessage(message),
       onCardAction: (action) => dispatcher.onCardAction(action),
+      inFlight,
     });
     runtime = started;
     for (const envelope of early.splice(0)) await started.handle(envelope);
@@ -120,9 +123,13 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       publicUrl,
       runtime: started,
       store: openedStore,
+      // Stop taking requests, finish what was acknowledged, then let go of Webex and the store.
       close: async () => {
-        await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));
         await closeServer(server);
+        if (!(await inFlight.drain(10_000))) {
+          logger.warn({ pending: inFlight.size }, 'stopped with work still in flight');
+        }
+        await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));
         await openedStore.close();
       },
     };
@@ -164,6 +171,7 @@ function buildServices(
       store,
       key: deployment.tokenKey,
       scopes: manifest.scopes,
+      allowedEmailDomains: config.allowedEmailDomains,
     }),
   };
 }

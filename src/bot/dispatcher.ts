@@ -9,7 +9,7 @@ import { runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
-import { noticeReply } from './commands/notice';
+import { errorReply, noticeReply } from './commands/notice';
 import { parseCommand, type ParsedCommand } from './commands/parse';
 import { runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
@@ -23,11 +23,17 @@ export class CommandDispatcher {
 
   async onMessage(message: IncomingMessage): Promise<void> {
     const place = { person: message.person, room: message.room, threadId: message.threadId };
-    await this.run(place, message.text);
+    await this.answeringFailures(message.person.id, () => this.run(place, message.text));
   }
 
   /** A card button: only the person the card was made for may use it. */
   async onCardAction(click: IncomingCardAction): Promise<void> {
+    await this.answeringFailures(click.person.id, () => this.runCardAction(click));
+  }
+
+  private async runCardAction(click: IncomingCardAction): Promise<void> {
+    // A forged submission needs no card of ours, so the organisation check comes first.
+    if (!this.isAllowed(click.person.email)) return;
     const action = parseCardAction(click.inputs);
     if (!action) {
       this.services.logger.warn({ messageId: click.messageId }, 'unknown card action ignored');
@@ -58,6 +64,23 @@ export class CommandDispatcher {
     return this.measured(action.action, () => runReportAction(this.services, conversation, action));
   }
 
+  /**
+   * Commands answer their own expected failures; anything else (the store or Webex down)
+   * still gets the person a private answer rather than silence.
+   */
+  private async answeringFailures(personId: string, work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (err) {
+      this.services.logger.error({ err }, 'command failed');
+      await this.services.messenger
+        .send({ toPersonId: personId }, errorReply(err))
+        .catch((sendErr: unknown) =>
+          this.services.logger.error({ err: sendErr }, 'could not tell the person it failed'),
+        );
+    }
+  }
+
   /** Counts and times a command; handlers answer their own errors, so a throw is a bug. */
   private async measured(command: string, run: () => Promise<void>): Promise<void> {
     const { metrics } = this.services;
@@ -75,6 +98,10 @@ export class CommandDispatcher {
 
   /** After linking: say so privately, then run what the person was waiting for. */
   async onLinked(account: LinkedAccount): Promise<void> {
+    await this.answeringFailures(account.personId, () => this.resume(account));
+  }
+
+  private async resume(account: LinkedAccount): Promise<void> {
     const person = { id: account.personId, email: account.email, displayName: account.displayName };
     await this.services.messenger.send(
       { toPersonId: account.personId },

@@ -3,7 +3,7 @@
  * we have verified, and working around what it does not do for itself (see DESIGN.md).
  */
 import type Framework from 'webex-node-bot-framework';
-import type { WebexPerson } from 'webex-node-bot-framework';
+import type { WebexAttachmentAction, WebexMessage, WebexPerson } from 'webex-node-bot-framework';
 
 type FrameworkClass = typeof Framework;
 type ProcessEvent = (framework: Framework, body: unknown) => Promise<unknown>;
@@ -32,19 +32,28 @@ export function frameworkWebhookName(webhookUrl: string, botEmail: string): stri
   return Buffer.from(`${new URL(webhookUrl).host} ${botEmail}`).toString('base64');
 }
 
+/** The reads the framework makes for every event, done by our own client instead. */
+export interface EventReads {
+  getPerson(personId: string): Promise<WebexPerson>;
+  getMessage(messageId: string): Promise<WebexMessage>;
+  getAttachmentAction(actionId: string): Promise<WebexAttachmentAction>;
+}
+
 /**
- * Replaces the SDK's batched people lookup, which delays every event by `batcherWait`
- * (100 ms) and can wedge a person for good after one failed lookup.
+ * Routes the framework's per-event reads through our client. The SDK's batched people lookup
+ * delays every event by `batcherWait` (100 ms) and can wedge a person after one failure, and
+ * none of its reads retry a 429: a failed read would drop the event without a word.
  */
-export function replacePeopleLookup(
-  framework: Framework,
-  getPerson: (personId: string) => Promise<WebexPerson>,
-): void {
-  const sdkGet = framework.webex.people.get.bind(framework.webex.people);
-  framework.webex.people.get = (person) => {
+export function replaceEventReads(framework: Framework, reads: EventReads): void {
+  const { people, messages, attachmentActions } = framework.webex;
+  const sdkGetPerson = people.get.bind(people);
+  people.get = (person) => {
     const id = typeof person === 'string' ? person : person.id;
-    return id === 'me' ? sdkGet(person) : getPerson(id);
+    return id === 'me' ? sdkGetPerson(person) : reads.getPerson(id);
   };
+  messages.get = (message) => reads.getMessage(typeof message === 'string' ? message : message.id);
+  attachmentActions.get = (action) =>
+    reads.getAttachmentAction(typeof action === 'string' ? action : action.id);
 }
 
 /** Waits until the framework's own (unawaited) webhook creation has finished or failed. */

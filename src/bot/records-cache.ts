@@ -42,6 +42,13 @@ export class RecordsCache {
   delete(key: RecordsKey): void {
     this.cache.delete(keyOf(key));
   }
+
+  /** Drops everything fetched for a person (they disconnected). */
+  forget(requesterId: string): void {
+    for (const key of [...this.cache.keys()]) {
+      if ((JSON.parse(key) as string[])[0] === requesterId) this.cache.delete(key);
+    }
+  }
 }
 
 function keyOf(key: RecordsKey): string {

@@ -4,8 +4,15 @@
  * {@link IncomingMessage} / {@link IncomingCardAction} objects for the command layer.
  */
 import type Framework from 'webex-node-bot-framework';
-import type { Bot, Trigger, WebexPerson } from 'webex-node-bot-framework';
+import type {
+  Bot,
+  Trigger,
+  WebexAttachmentAction,
+  WebexMessage,
+  WebexPerson,
+} from 'webex-node-bot-framework';
 import { LRUCache } from 'lru-cache';
+import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
 import { eventKey, type WebhookEnvelope } from '../server/envelope';
 import { bearer, type WebexHttp } from '../webex/client';
@@ -13,7 +20,7 @@ import {
   frameworkWebhookName,
   frameworkWebhooksSettled,
   loadFramework,
-  replacePeopleLookup,
+  replaceEventReads,
 } from './framework';
 import { stripMention } from './mention';
 import { WebhookSupervisor } from './webhooks';
@@ -68,6 +75,8 @@ export interface BotRuntimeOptions {
   markEventSeen: (key: string) => Promise<boolean>;
   onMessage: (message: IncomingMessage) => Promise<void>;
   onCardAction: (action: IncomingCardAction) => Promise<void>;
+  /** Handlers run detached from the framework; this lets a stop wait for them. */
+  inFlight: InFlight;
 }
 
 export class BotRuntime {
@@ -115,7 +124,12 @@ export class BotRuntime {
       logger: options.logger,
     });
     const runtime = new BotRuntime(options, framework, processEvent, supervisor, identity);
-    replacePeopleLookup(framework, (id) => runtime.lookupPerson(id));
+    replaceEventReads(framework, {
+      getPerson: (id) => runtime.lookupPerson(id),
+      getMessage: (id) => runtime.read<WebexMessage>(`/messages/${encodeURIComponent(id)}`),
+      getAttachmentAction: (id) =>
+        runtime.read<WebexAttachmentAction>(`/attachment/actions/${encodeURIComponent(id)}`),
+    });
     framework.on('message', (bot: Bot, trigger: Trigger) =>
       runtime.onFrameworkMessage(bot, trigger),
     );
@@ -154,11 +168,16 @@ export class BotRuntime {
   private async lookupPerson(personId: string): Promise<WebexPerson> {
     const cached = this.people.get(personId);
     if (cached) return cached;
-    const response = await this.options.http.get<WebexPerson>(
-      `/people/${encodeURIComponent(personId)}`,
-      { headers: bearer(this.options.botToken) },
-    );
-    this.people.set(personId, response.data);
+    const person = await this.read<WebexPerson>(`/people/${encodeURIComponent(personId)}`);
+    this.people.set(personId, person);
+    return person;
+  }
+
+  /** A GET as the bot, through our retrying client. */
+  private async read<T>(path: string): Promise<T> {
+    const response = await this.options.http.get<T>(path, {
+      headers: bearer(this.options.botToken),
+    });
     return response.data;
   }
 
@@ -195,7 +214,9 @@ export class BotRuntime {
 
   /** Event handlers run detached from the framework; their failures must not escape. */
   private run(task: () => Promise<void>): void {
-    task().catch((err: unknown) => this.options.logger.error({ err }, 'event handler failed'));
+    this.options.inFlight
+      .track(task())
+      .catch((err: unknown) => this.options.logger.error({ err }, 'event handler failed'));
   }
 }
 

@@ -177,4 +177,19 @@ describe('webhook receiver', () => {
     expect(metrics.data).toMatch(/audit_bot_webhooks_total\{outcome="refused"\} [1-9]/);
     expect(metrics.data).toMatch(/audit_bot_commands_total\{command="help",outcome="ok"\} [1-9]/);
   });
+
+  it('answers an oversized or compressed body briefly, without a stack trace', async () => {
+    const big = await axios.post(webhookUrl(), 'x'.repeat(300 * 1024), {
+      headers: { 'Content-Type': 'application/json' },
+      validateStatus: () => true,
+    });
+    expect(big.status).toBe(413);
+    expect(big.data).toEqual({ message: 'Bad request.' });
+    const gzip = await axios.post(webhookUrl(), Buffer.from('not gzip'), {
+      headers: { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip' },
+      validateStatus: () => true,
+    });
+    expect(gzip.status).toBeGreaterThanOrEqual(400);
+    expect(JSON.stringify(gzip.data)).not.toMatch(/node_modules|at /);
+  });
 });

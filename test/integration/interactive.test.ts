@@ -212,3 +212,29 @@ describe('settings', () => {
     expect(reply).toMatch(/Europe\/Berlin|America\/New_York/);
   });
 });
+
+describe('privacy of card clicks', () => {
+  it('answers a report button pressed in a group space privately (GROUP_REPLY=dm)', async () => {
+    const roomId = stack.groupRoomId();
+    const asked = await host.sayInRoom(roomId, 'help');
+    const [helpCard] = await host.waitForBot(roomId, { after: asked.id });
+    // A crafted submission on a card in the space, asking for a report page.
+    const response = await host.api.post('/attachment/actions', {
+      type: 'submit',
+      messageId: helpCard.id,
+      inputs: {
+        action: 'audit.page',
+        recordingId: SEED_RECORDING_IDS.example,
+        requesterId: host.id,
+        page: 1,
+        filter: 'everyone',
+      },
+    });
+    expect(response.status).toBeLessThan(300);
+    const report = await nextBotMessage(host, (await host.messages(directRoom)).at(-1)!);
+    expect(cardText(cardOf(report))).toContain('Joe Doe');
+    const inRoom = (await host.messages(roomId)).filter((m) => m.personId === stack.file.bot.id);
+    for (const message of inRoom) expect(cardText(cardOf(message))).not.toContain('Joe Doe');
+    expect(inRoom.at(-1)?.markdown).toMatch(/private/);
+  });
+});

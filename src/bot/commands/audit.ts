@@ -74,7 +74,8 @@ export async function runReportAction(
       return;
     }
     const reply = await reportReply(services, view, { fresh: kind === 'audit.refresh' });
-    await conversation.say(reply);
+    // A card clicked in a group space follows GROUP_REPLY like the command did.
+    await conversation.report(reply, PRIVATE_NOTE);
   });
 }
 

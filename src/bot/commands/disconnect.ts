@@ -10,6 +10,7 @@ export async function runDisconnect(
   const personId = conversation.place.person.id;
   const wasConnected = (await services.tokens.scopes(personId)) !== undefined;
   await services.tokens.disconnect(personId);
+  services.recordsCache.forget(personId);
   await conversation.sayPrivately(
     noticeReply({
       title: wasConnected ? 'Disconnected' : 'Nothing to disconnect',

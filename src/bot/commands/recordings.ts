@@ -9,7 +9,6 @@ import {
   summaryWindows,
   type RecordingSummary,
 } from '../../report/recordings';
-import { escapeMarkdown } from '../../report/escape';
 import { safeLocale } from '../../report/time';
 import { fetchAccessSummary } from '../../webex/recordings';
 import { loadManifest } from '../manifest';
@@ -63,7 +62,7 @@ export async function runRecordings(
     });
     await conversation.report(
       {
-        markdown: `**${escapeMarkdown(data.title)}**: ${recordings.length} ${recordings.length === 1 ? 'recording' : 'recordings'}. Pick one on the card, or type **audit** and its ID.`,
+        markdown: `**${data.title}**: ${recordings.length} ${recordings.length === 1 ? 'recording' : 'recordings'}. Pick one on the card, or type **audit** and its ID.`,
         card: renderCard('recordings', data),
       },
       "I've sent you the list in a private message.",

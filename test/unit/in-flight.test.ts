@@ -1,0 +1,31 @@
+import { InFlight } from '../../src/in-flight';
+
+describe('InFlight', () => {
+  it('waits for tracked work, including work started while draining', async () => {
+    const inFlight = new InFlight();
+    const done: string[] = [];
+    inFlight.track(
+      new Promise<void>((resolve) =>
+        setTimeout(() => {
+          done.push('first');
+          inFlight.track(
+            new Promise<void>((r) => setTimeout(() => (done.push('second'), r()), 20)),
+          );
+          resolve();
+        }, 20),
+      ),
+    );
+    expect(await inFlight.drain(1_000)).toBe(true);
+    expect(done).toEqual(['first', 'second']);
+    expect(inFlight.size).toBe(0);
+  });
+
+  it('gives up after the timeout and forgets failed work', async () => {
+    const inFlight = new InFlight();
+    inFlight.track(new Promise(() => undefined));
+    expect(await inFlight.drain(30)).toBe(false);
+    const failing = inFlight.track(Promise.reject(new Error('boom')));
+    await expect(failing).rejects.toThrow('boom');
+    expect(inFlight.size).toBe(1);
+  });
+});
