@@ -90,14 +90,23 @@ const envSchema = z.object({
       .optional(),
   ),
   HOST: optionalString,
-  WEBEX_WEBHOOK_SECRET: optionalString,
+  WEBEX_WEBHOOK_SECRET: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .min(16, {
+        error:
+          'is too short to protect the webhooks: use at least 16 characters, e.g. `openssl rand -hex 32`',
+      })
+      .optional(),
+  ),
   WEBEX_CLIENT_ID: optionalString,
   WEBEX_CLIENT_SECRET: optionalString,
   TOKEN_ENCRYPTION_KEY: z.preprocess(
     blankToUndefined,
     z
       .string()
-      .refine((value) => Buffer.from(value, 'base64').length === 32, {
+      .refine((value) => /^[A-Za-z0-9+/]{43}=$/.test(value), {
         error:
           'must be 32 bytes in base64 (44 characters); make one with `openssl rand -base64 32`',
       })
@@ -143,6 +152,35 @@ const envSchema = z.object({
   ),
 });
 
+const WEBEX_MODE_REQUIRED = [
+  'PUBLIC_URL',
+  'WEBEX_WEBHOOK_SECRET',
+  'WEBEX_CLIENT_ID',
+  'WEBEX_CLIENT_SECRET',
+  'TOKEN_ENCRYPTION_KEY',
+] as const;
+
+/** What Webex mode needs beyond valid values: everything set, and a public https URL. */
+function webexModeProblems(env: NodeJS.ProcessEnv): string[] {
+  const value = (name: string) => env[name]?.trim() || undefined;
+  if (!value('WEBEX_BOT_TOKEN')) return [];
+  const problems = WEBEX_MODE_REQUIRED.filter((name) => !value(name)).map(
+    (name) => `${name} is required with WEBEX_BOT_TOKEN: ${HOW_TO_FIX[name]}`,
+  );
+  const publicUrl = value('PUBLIC_URL');
+  // Other schemes are already refused by the schema.
+  if (publicUrl?.startsWith('http:') && URL.canParse(publicUrl) && !isLoopback(publicUrl)) {
+    problems.push(
+      'PUBLIC_URL must be https:// so webhooks and sign-ins are encrypted (plain http only works for 127.0.0.1 and localhost)',
+    );
+  }
+  return problems;
+}
+
+function isLoopback(url: string): boolean {
+  return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(url).hostname);
+}
+
 function isSupportedLocale(tag: string): boolean {
   try {
     return Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
@@ -157,31 +195,14 @@ function isSupportedLocale(tag: string): boolean {
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    // zod issues never include the input value, so secrets are not echoed.
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`),
-    );
-  }
+  // zod issues never include the input value, so secrets are not echoed.
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  problems.push(...webexModeProblems(env));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const vars = parsed.data;
   const mode: Mode = vars.WEBEX_BOT_TOKEN ? 'webex' : 'sandbox';
-
-  if (mode === 'webex') {
-    const missing = (
-      [
-        'PUBLIC_URL',
-        'WEBEX_WEBHOOK_SECRET',
-        'WEBEX_CLIENT_ID',
-        'WEBEX_CLIENT_SECRET',
-        'TOKEN_ENCRYPTION_KEY',
-      ] as const
-    ).filter((name) => vars[name] === undefined);
-    if (missing.length > 0) {
-      throw new ConfigError(
-        missing.map((name) => `${name} is required with WEBEX_BOT_TOKEN: ${HOW_TO_FIX[name]}`),
-      );
-    }
-  }
 
   return {
     mode,

@@ -32,6 +32,19 @@ export const REDACTED_PATHS = [
 ];
 
 /**
+ * Errors are logged with their message, code and stack, but never with what HTTP clients
+ * attach to them (request config, headers, bodies): those carry tokens and secrets.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  if (!(err instanceof Error)) return { message: String(err) };
+  const safe = pino.stdSerializers.err(err) as unknown as Record<string, unknown>;
+  for (const field of ['config', 'request', 'response', 'headers', 'data', 'body']) {
+    delete safe[field];
+  }
+  return safe;
+}
+
+/**
  * Creates the application logger.
  * @example const log = createLogger('info'); log.info({ roomId }, 'audit requested');
  */
@@ -41,6 +54,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { app: 'recording-audit-bot' },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
     },
     destination,
   );

@@ -2,7 +2,13 @@
  * The Express app: webhook receiver, health and readiness, plus any routes other parts add
  * (the OAuth callback). Transport only.
  */
-import express, { type Express, type Router } from 'express';
+import express, {
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+  type Router,
+} from 'express';
 import type { Logger } from '../log';
 import type { WebhookEnvelope } from './envelope';
 import type { Metrics } from './metrics';
@@ -63,5 +69,17 @@ export function createHttpApp(options: HttpAppOptions): Express {
     });
   });
   for (const router of options.routes ?? []) app.use(router);
+  // Body-parser and other errors: a short JSON answer, never Express's HTML stack trace.
+  app.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) return next(err);
+    const status = httpStatusOf(err);
+    if (status >= 500) options.logger.error({ err }, 'request failed');
+    res.status(status).json({ message: status >= 500 ? 'Internal error.' : 'Bad request.' });
+  });
   return app;
+}
+
+function httpStatusOf(err: unknown): number {
+  const status = (err as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
 }

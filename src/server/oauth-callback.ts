@@ -17,6 +17,10 @@ export interface OAuthCallbackOptions {
 }
 
 const FAILURES: Record<LinkFailure, { title: string; text: string }> = {
+  not_allowed: {
+    title: 'Not available for your organisation',
+    text: 'This bot only serves people from the organisations it was set up for, so nothing was saved. Ask your Webex admin if you need it.',
+  },
   unknown_state: {
     title: 'This link has already been used',
     text: 'Each connect link works once. Type connect to the bot in Webex to get a new one.',

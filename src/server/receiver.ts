@@ -29,7 +29,8 @@ export function webhookReceiver(options: ReceiverOptions): Router {
   const router = express.Router();
   router.post(
     WEBHOOK_PATH,
-    express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024 }),
+    // Webex does not compress webhook bodies; the signature is over the bytes as sent.
+    express.raw({ type: () => true, limit: options.maxBodyBytes ?? 256 * 1024, inflate: false }),
     (req, res) => {
       const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const problem = verifyWebexSignature(rawBody, req.get('x-spark-signature'), options.secret);

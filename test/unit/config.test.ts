@@ -4,7 +4,7 @@ const KEY = Buffer.alloc(32, 7).toString('base64');
 const webexEnv = {
   WEBEX_BOT_TOKEN: 'bot-token-secret-value',
   PUBLIC_URL: 'https://audit.example.com/',
-  WEBEX_WEBHOOK_SECRET: 'hook-secret-value',
+  WEBEX_WEBHOOK_SECRET: 'hook-secret-value-long-enough',
   WEBEX_CLIENT_ID: 'client-id',
   WEBEX_CLIENT_SECRET: 'client-secret-value',
   TOKEN_ENCRYPTION_KEY: KEY,
@@ -62,6 +62,21 @@ describe('loadConfig', () => {
     ]);
     expect(problems.find((p) => p.startsWith('WEBEX_CLIENT_ID'))).toMatch(/developer\.webex\.com/);
     expect(problems.find((p) => p.startsWith('TOKEN_ENCRYPTION_KEY'))).toMatch(/openssl rand/);
+  });
+
+  it('wants an https PUBLIC_URL and a long webhook secret in Webex mode', () => {
+    const problems = problemsOf({
+      ...webexEnv,
+      PUBLIC_URL: 'http://audit.example.com',
+      WEBEX_WEBHOOK_SECRET: 'short',
+    });
+    expect(problems.map((p) => p.split(' ')[0]).sort()).toEqual([
+      'PUBLIC_URL',
+      'WEBEX_WEBHOOK_SECRET',
+    ]);
+    expect(loadConfig({ ...webexEnv, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe(
+      'http://127.0.0.1:3000',
+    );
   });
 
   it('rejects invalid values without echoing them', () => {
