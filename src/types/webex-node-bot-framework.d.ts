@@ -73,6 +73,10 @@ declare module 'webex-node-bot-framework' {
   /** The slice of the `webex` SDK instance we touch. */
   export interface WebexSdk {
     people: { get(person: string | { id: string }): Promise<WebexPerson> };
+    messages: { get(message: string | { id: string }): Promise<WebexMessage> };
+    attachmentActions: {
+      get(action: string | { id: string }): Promise<WebexAttachmentAction>;
+    };
   }
 
   export default class Framework extends EventEmitter {
