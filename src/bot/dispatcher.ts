@@ -31,6 +31,11 @@ export class CommandDispatcher {
     await this.answeringFailures(click.person.id, () => this.runCardAction(click));
   }
 
+  /** After linking: say so privately, then run what the person was waiting for. */
+  async onLinked(account: LinkedAccount): Promise<void> {
+    await this.answeringFailures(account.personId, () => this.resume(account));
+  }
+
   private async runCardAction(click: IncomingCardAction): Promise<void> {
     // A forged submission needs no card of ours, so the organisation check comes first.
     if (!this.isAllowed(click.person.email)) return;
@@ -94,11 +99,6 @@ export class CommandDispatcher {
     } finally {
       stop();
     }
-  }
-
-  /** After linking: say so privately, then run what the person was waiting for. */
-  async onLinked(account: LinkedAccount): Promise<void> {
-    await this.answeringFailures(account.personId, () => this.resume(account));
   }
 
   private async resume(account: LinkedAccount): Promise<void> {
