@@ -15,6 +15,7 @@ import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import type { BotServices } from './bot/services';
+import { preloadCardTemplates } from './report/render-card';
 import { createHttpApp } from './server/app';
 import { createMetrics, type Metrics } from './server/metrics';
 import type { WebhookEnvelope } from './server/envelope';
@@ -117,6 +118,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     });
     runtime = started;
     for (const envelope of early.splice(0)) await started.handle(envelope);
+    setImmediate(preloadCardTemplates);
 
     return {
       port,

@@ -6,7 +6,6 @@ import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
 import { startApp, type RunningApp } from './app';
 import { parseEncryptionKey } from './auth/token-crypto';
-import { launchSandboxMode } from './sandbox/launch';
 
 async function startWebexMode(config: Config, logger: Logger): Promise<RunningApp> {
   // loadConfig guarantees these in Webex mode.
@@ -25,6 +24,16 @@ async function startWebexMode(config: Config, logger: Logger): Promise<RunningAp
   });
   logger.info({ publicUrl: app.publicUrl, port: app.port }, 'bot started against Webex');
   return app;
+}
+
+/** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
+async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
+  const { launchSandboxMode } = await import('./sandbox/launch.js');
+  return launchSandboxMode({
+    config,
+    logger,
+    print: (line: string) => process.stdout.write(`${line}\n`),
+  });
 }
 
 async function main(): Promise<void> {
@@ -46,11 +55,7 @@ async function main(): Promise<void> {
 
   const running =
     config.mode === 'sandbox'
-      ? await launchSandboxMode({
-          config,
-          logger,
-          print: (line) => process.stdout.write(`${line}\n`),
-        })
+      ? await startSandboxMode(config, logger)
       : await startWebexMode(config, logger);
 
   let stopping = false;

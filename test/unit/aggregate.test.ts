@@ -1,4 +1,9 @@
-import { aggregateAccess, filterPeople, pagePeople } from '../../src/report/aggregate';
+import {
+  parseAccessTime,
+  aggregateAccess,
+  filterPeople,
+  pagePeople,
+} from '../../src/report/aggregate';
 import type { AccessRecord } from '../../src/report/types';
 
 const rec = (over: Partial<AccessRecord>): AccessRecord => ({
@@ -206,5 +211,23 @@ describe('filterPeople / pagePeople', () => {
       hasPrev: false,
       hasNext: false,
     });
+  });
+});
+
+describe('parseAccessTime', () => {
+  it('reads the forms Webex sends, with Z or an offset', () => {
+    expect(parseAccessTime('2020-07-13T17:05:35Z')).toBe(Date.UTC(2020, 6, 13, 17, 5, 35));
+    expect(parseAccessTime('2020-07-13T10:05:35-07:00')).toBe(Date.UTC(2020, 6, 13, 17, 5, 35));
+    expect(parseAccessTime(' 2020-07-13T22:35:35.250+05:30 ')).toBe(
+      Date.UTC(2020, 6, 13, 17, 5, 35, 250),
+    );
+  });
+
+  it('refuses impossible dates and junk instead of guessing', () => {
+    expect(parseAccessTime('2020-02-30T10:00:00Z')).toBeNull();
+    expect(parseAccessTime('2020-13-01T10:00:00Z')).toBeNull();
+    expect(parseAccessTime('yesterday')).toBeNull();
+    expect(parseAccessTime('')).toBeNull();
+    expect(parseAccessTime(42)).toBeNull();
   });
 });

@@ -94,11 +94,22 @@ function isSorted(records: readonly SandboxAccessRecord[]): boolean {
   return true;
 }
 
-/** Records oldest first; seeded ones already are, so this usually costs one pass. */
+/** Sorted views of record lists, so paging a big report does not re-check the order per page. */
+const inOrder = new WeakMap<
+  readonly SandboxAccessRecord[],
+  { length: number; sorted: readonly SandboxAccessRecord[] }
+>();
+
+/** Records oldest first; computed once per list (again only if records were added). */
 function accessRecordsInOrder(recording: SandboxRecording): readonly SandboxAccessRecord[] {
   const records = recording.accessRecords;
-  if (isSorted(records)) return records;
-  return [...records].sort((a, b) => Date.parse(a.accessTime) - Date.parse(b.accessTime));
+  const known = inOrder.get(records);
+  if (known && known.length === records.length) return known.sorted;
+  const sorted = isSorted(records)
+    ? records
+    : [...records].sort((a, b) => Date.parse(a.accessTime) - Date.parse(b.accessTime));
+  inOrder.set(records, { length: records.length, sorted });
+  return sorted;
 }
 
 /**
