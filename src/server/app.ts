@@ -1,18 +1,12 @@
 /**
- * The Express app: webhook receiver, health and readiness, plus any routes other parts add
- * (the OAuth callback). Transport only.
+ * The bot's HTTP surface: the webhook receiver, and an Express app for health, readiness,
+ * metrics and any routes other parts add (the OAuth callback). Transport only.
  */
-import express, {
-  type Express,
-  type NextFunction,
-  type Request,
-  type Response,
-  type Router,
-} from 'express';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log';
 import type { WebhookEnvelope } from './envelope';
 import type { Metrics } from './metrics';
-import { webhookReceiver } from './receiver';
+import { WEBHOOK_PATH, webhookReceiver, type RequestHandler } from './receiver';
 
 export interface ReadinessCheck {
   name: string;
@@ -29,20 +23,18 @@ export interface HttpAppOptions {
 }
 
 /**
- * Builds the bot's HTTP app.
- * @example const app = createHttpApp({ webhookSecret, onWebhookEvent, readiness: [], logger });
+ * Builds the bot's request handler: webhooks go straight to the receiver, the rest to Express.
+ * @example http.createServer(createHttpApp({ webhookSecret, onWebhookEvent, readiness: [], logger }));
  */
-export function createHttpApp(options: HttpAppOptions): Express {
+export function createHttpApp(options: HttpAppOptions): RequestHandler {
+  const receive = webhookReceiver({
+    secret: options.webhookSecret,
+    onEvent: options.onWebhookEvent,
+    logger: options.logger,
+    metrics: options.metrics,
+  });
   const app = express();
   app.disable('x-powered-by');
-  app.use(
-    webhookReceiver({
-      secret: options.webhookSecret,
-      onEvent: options.onWebhookEvent,
-      logger: options.logger,
-      metrics: options.metrics,
-    }),
-  );
   if (options.metrics) {
     const { registry } = options.metrics;
     app.get('/metrics', async (_req, res) => {
@@ -76,7 +68,10 @@ export function createHttpApp(options: HttpAppOptions): Express {
     if (status >= 500) options.logger.error({ err }, 'request failed');
     res.status(status).json({ message: status >= 500 ? 'Internal error.' : 'Bad request.' });
   });
-  return app;
+  return (req, res) => {
+    if (req.method === 'POST' && req.url?.split('?')[0] === WEBHOOK_PATH) receive(req, res);
+    else app(req, res);
+  };
 }
 
 function httpStatusOf(err: unknown): number {
