@@ -58,6 +58,17 @@ export function isValidZone(zone: string | null | undefined): zone is string {
 export function canonicalZone(zone: string | null | undefined): string | null {
   if (!isValidZone(zone)) return null;
   const typed = zone.trim();
+  // Asked on every report; building an Intl.DateTimeFormat each time costs more than the rest.
+  const known = canonicalZones.get(typed);
+  if (known !== undefined) return known;
+  const canonical = findCanonicalZone(typed);
+  if (canonicalZones.size < 1_000) canonicalZones.set(typed, canonical);
+  return canonical;
+}
+
+const canonicalZones = new Map<string, string | null>();
+
+function findCanonicalZone(typed: string): string | null {
   let resolved: string;
   try {
     resolved = new Intl.DateTimeFormat('en-US', { timeZone: typed }).resolvedOptions().timeZone;
@@ -127,12 +138,20 @@ export function formatAccessTime(
 /** The locale if Intl supports it, else en-US. @example safeLocale('de-DE') // "de-DE" */
 export function safeLocale(locale: string | null | undefined): string {
   if (!locale) return 'en-US';
-  try {
-    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en-US';
-  } catch {
-    return 'en-US'; // malformed tag (RangeError)
+  let safe = safeLocales.get(locale);
+  if (safe === undefined) {
+    try {
+      safe = Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en-US';
+    } catch {
+      safe = 'en-US'; // malformed tag (RangeError)
+    }
+    if (safeLocales.size < 1_000) safeLocales.set(locale, safe);
   }
+  return safe;
 }
+
+/** Asked several times per card; Intl's lookup is slow enough to show in profiles. */
+const safeLocales = new Map<string, string>();
 
 let allZones: string[] | undefined;
 function zoneNames(): string[] {

@@ -97,6 +97,9 @@ export function createWebexHttp(options: WebexHttpOptions): WebexHttp {
     headers: { Accept: 'application/json' },
     // Error bodies are parsed too, so we can read Webex's message and trackingId.
     responseType: 'json',
+    // The REST calls we make are not redirected. Not following redirects keeps a bearer token
+    // from ever being sent on to another URL, and skips follow-redirects on every request.
+    maxRedirects: 0,
   });
 
   instance.interceptors.request.use((config: InternalAxiosRequestConfig) => {
