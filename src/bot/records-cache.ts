@@ -39,10 +39,6 @@ export class RecordsCache {
     this.cache.set(keyOf(key), records);
   }
 
-  delete(key: RecordsKey): void {
-    this.cache.delete(keyOf(key));
-  }
-
   /** Drops everything fetched for a person (they disconnected). */
   forget(requesterId: string): void {
     for (const key of [...this.cache.keys()]) {

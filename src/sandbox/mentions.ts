@@ -33,11 +33,6 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Whether a string contains at least one mention tag. */
-export function hasMentionTags(text: string): boolean {
-  return new RegExp(MENTION_TAG.source).test(text);
-}
-
 /**
  * Resolves the mention tags in a markdown (or text) string.
  * @example

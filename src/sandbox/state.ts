@@ -24,12 +24,6 @@ export function webexId(type: WebexIdType, uuid: string = randomUUID()): string 
   return Buffer.from(`ciscospark://us/${type}/${uuid}`).toString('base64url');
 }
 
-/** The `<TYPE>` inside a Webex-style ID, or undefined when it is not one. */
-export function webexIdType(id: string): string | undefined {
-  const decoded = Buffer.from(id, 'base64url').toString('utf8');
-  return /^ciscospark:\/\/[a-z]+\/([A-Z_]+)\/[^/]+$/.exec(decoded)?.[1];
-}
-
 export interface SandboxPerson {
   id: string;
   emails: string[];

@@ -60,11 +60,6 @@ export function setTokenLifetimes(state: SandboxState, lifetimes: Partial<TokenL
   side.lifetimes = { ...side.lifetimes, ...lifetimes };
 }
 
-/** The lifetimes currently in force. */
-export function getTokenLifetimes(state: SandboxState): TokenLifetimes {
-  return { ...sideOf(state).lifetimes };
-}
-
 /** What {@link registerIntegration} needs; `name` is shown on the consent page. */
 export interface IntegrationRegistration {
   clientId: string;
