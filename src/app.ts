@@ -117,7 +117,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       inFlight,
     });
     runtime = started;
-    for (const envelope of early.splice(0)) await started.handle(envelope);
+    for (const envelope of early.splice(0)) await inFlight.track(started.handle(envelope));
     setImmediate(preloadCardTemplates);
 
     return {
