@@ -11,6 +11,29 @@ import {
   type Store,
 } from './store';
 
+/** The account columns besides `person_id`, in the order of {@link accountValues}. */
+const ACCOUNT_COLUMNS = [
+  'email',
+  'access_token_enc',
+  'refresh_token_enc',
+  'access_expires_at',
+  'refresh_expires_at',
+  'scopes',
+  'updated_at',
+] as const;
+
+function accountValues(a: StoredAccount): Array<string | number> {
+  return [
+    a.email,
+    a.accessTokenEnc,
+    a.refreshTokenEnc,
+    a.accessExpiresAt,
+    a.refreshExpiresAt,
+    joinScopes(a.scopes),
+    a.updatedAt,
+  ];
+}
+
 /** Tables holding something about a person, emptied by {@link SqlStore.forgetPerson}. */
 const PERSON_TABLES = ['accounts', 'oauth_states', 'person_settings', 'profile_cache'] as const;
 
@@ -24,25 +47,11 @@ export class SqlStore implements Store {
 
   async saveAccount(a: StoredAccount): Promise<void> {
     await this.db.run(
-      `INSERT INTO accounts (person_id, email, access_token_enc, refresh_token_enc,
-         access_expires_at, refresh_expires_at, scopes, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+      `INSERT INTO accounts (${ACCOUNT_COLUMNS.join(', ')}, person_id)
+       VALUES (${ACCOUNT_COLUMNS.map(() => '?').join(', ')}, ?)
        ON CONFLICT (person_id) DO UPDATE SET
-         email = excluded.email, access_token_enc = excluded.access_token_enc,
-         refresh_token_enc = excluded.refresh_token_enc,
-         access_expires_at = excluded.access_expires_at,
-         refresh_expires_at = excluded.refresh_expires_at,
-         scopes = excluded.scopes, updated_at = excluded.updated_at`,
-      [
-        a.personId,
-        a.email,
-        a.accessTokenEnc,
-        a.refreshTokenEnc,
-        a.accessExpiresAt,
-        a.refreshExpiresAt,
-        joinScopes(a.scopes),
-        a.updatedAt,
-      ],
+         ${ACCOUNT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+      [...accountValues(a), a.personId],
     );
   }
 
@@ -57,20 +66,9 @@ export class SqlStore implements Store {
 
   async replaceAccountIfUnchanged(a: StoredAccount, expectedUpdatedAt: number): Promise<boolean> {
     const { changes } = await this.db.run(
-      `UPDATE accounts SET email = ?, access_token_enc = ?, refresh_token_enc = ?,
-         access_expires_at = ?, refresh_expires_at = ?, scopes = ?, updated_at = ?
+      `UPDATE accounts SET ${ACCOUNT_COLUMNS.map((c) => `${c} = ?`).join(', ')}
        WHERE person_id = ? AND updated_at = ?`,
-      [
-        a.email,
-        a.accessTokenEnc,
-        a.refreshTokenEnc,
-        a.accessExpiresAt,
-        a.refreshExpiresAt,
-        joinScopes(a.scopes),
-        a.updatedAt,
-        a.personId,
-        expectedUpdatedAt,
-      ],
+      [...accountValues(a), a.personId, expectedUpdatedAt],
     );
     return changes > 0;
   }

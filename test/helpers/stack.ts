@@ -9,21 +9,9 @@ import axios, { type AxiosInstance } from 'axios';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/sandbox/launch';
+import type { SandboxMessage } from '../../src/sandbox/state';
 
-export interface SandboxMessage {
-  id: string;
-  roomId: string;
-  roomType: 'direct' | 'group';
-  parentId?: string;
-  text?: string;
-  markdown?: string;
-  personId: string;
-  personEmail: string;
-  toPersonId?: string;
-  files?: string[];
-  attachments?: Array<{ contentType: string; content: Record<string, unknown> }>;
-  created: string;
-}
+export type { SandboxMessage };
 
 export class SandboxUser {
   readonly api: AxiosInstance;
