@@ -5,17 +5,10 @@ import {
   pagePeople,
 } from '../../src/report/aggregate';
 import type { AccessRecord } from '../../src/report/types';
+import { accessRecord } from '../helpers/access-records';
 
-const rec = (over: Partial<AccessRecord>): AccessRecord => ({
-  recordingId: '4f914b1dfe3c4d11a61730f18c0f5387',
-  topic: 'John Andersen Personal Room',
-  name: 'John Andersen',
-  email: 'john.andersen@example.com',
-  accessTime: '2020-07-13T17:05:35Z',
-  viewed: true,
-  downloaded: false,
-  ...over,
-});
+const rec = (over: Partial<AccessRecord>): AccessRecord =>
+  accessRecord({ topic: 'John Andersen Personal Room', ...over });
 
 // The three records of the accessDetail example in Webex's API reference.
 const spec: AccessRecord[] = [

@@ -10,19 +10,12 @@ import {
 import { WORD_JOINER as WJ } from '../../src/report/escape';
 import { renderCard, type AdaptiveCard } from '../../src/report/render-card';
 import type { AccessRecord } from '../../src/report/types';
+import { accessRecord } from '../helpers/access-records';
 import { cardBytes, expectValidCard, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
 
 const zone = { zone: 'America/Los_Angeles', phrase: 'from your Webex profile' };
-const rec = (over: Partial<AccessRecord>): AccessRecord => ({
-  recordingId: '4f914b1dfe3c4d11a61730f18c0f5387',
-  topic: 'Quarterly review',
-  name: 'John Andersen',
-  email: 'john.andersen@example.com',
-  accessTime: '2020-07-13T17:05:35Z',
-  viewed: true,
-  downloaded: false,
-  ...over,
-});
+const rec = (over: Partial<AccessRecord>): AccessRecord =>
+  accessRecord({ topic: 'Quarterly review', ...over });
 const spec = [
   rec({}),
   rec({

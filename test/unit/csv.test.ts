@@ -1,16 +1,8 @@
 import { accessCsv, csvFileName, csvRow, neutraliseCell } from '../../src/report/csv';
 import type { AccessRecord } from '../../src/report/types';
+import { accessRecord } from '../helpers/access-records';
 
-const record = (over: Partial<AccessRecord> = {}): AccessRecord => ({
-  recordingId: 'r1',
-  topic: 'Topic',
-  name: 'John Andersen',
-  email: 'john.andersen@example.com',
-  accessTime: '2020-07-13T17:05:35Z',
-  viewed: true,
-  downloaded: false,
-  ...over,
-});
+const record = (over: Partial<AccessRecord> = {}): AccessRecord => accessRecord({ ...over });
 
 async function text(stream: NodeJS.ReadableStream): Promise<string> {
   let out = '';
