@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: starts the sandbox with a fixed added latency on every Webex route, runs
  * the scenarios on loopback, prints the table and writes bench/results/latest.json.
- * Flags: --latency <ms> (default 20), --only <1,2,3,4,5,6> (scenario numbers).
+ * Flags: --latency <ms> (default 20), --only <1,…,7> (scenario numbers); `cpu` alone is
+ * `--only 7` (CPU per answer, the quick loop for CPU work).
  * It measures, it does not judge: the exit status is 0 whether targets are met or not.
  * See bench/README.md.
  */
@@ -14,11 +15,15 @@ import { startSandbox, type Sandbox } from '../src/sandbox/server';
 import { launchBot, type LaunchedBot } from './bot-launch';
 import { renderTable, writeResults, type Row } from './report';
 import {
+  auditCpuScenario,
   auditScenario,
+  baselineCpuScenario,
   baselineScenario,
   footprintScenario,
   ingestScenario,
+  launchBaseline,
   linkUsers,
+  type LaunchedBaseline,
   memoryScenario,
   sandboxPagingRows,
   startupScenario,
@@ -46,7 +51,8 @@ function parseFlags(argv: string[]): Flags {
   };
   const latencyMs = Number(value('--latency') ?? 20);
   if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error('--latency takes whole ms');
-  const only = (value('--only') ?? '1,2,3,4,5,6').split(',').map(Number);
+  const all = argv.includes('cpu') ? '7' : '1,2,3,4,5,6,7';
+  const only = (value('--only') ?? all).split(',').map(Number);
   const records = value('--records')?.split(',').map(Number);
   return { latencyMs, only: new Set(only), records };
 }
@@ -92,16 +98,25 @@ async function benchSandbox(latencyMs: number) {
 async function botScenarios(flags: Flags, rows: Row[], details: Record<string, unknown>) {
   const { ctx, baselineToken, recordings } = await benchSandbox(flags.latencyMs);
   let bot: LaunchedBot | undefined;
+  let baseline: LaunchedBaseline | undefined;
   try {
     let overhead: number | undefined;
-    if (flags.only.has(1) || flags.only.has(4)) {
+    let auditCpu: Record<number, number> = {};
+    if (flags.only.has(1) || flags.only.has(4) || flags.only.has(7)) {
       bot = await launchBot(ctx.sandbox, {
         botToken: ctx.sandbox.botToken,
         probeScript: path.join(BUILD_DIR, 'memory-probe.js'),
       });
       log(`linking ${ctx.users.length} users through the consent page (first audit warms up)`);
       await linkUsers(ctx, recordings[0]);
-      // Memory first, while the bot's process has only seen the warm-up audits.
+      if (flags.only.has(7)) {
+        log('scenario 7: CPU per audit');
+        const cpu = await auditCpuScenario(ctx, bot, recordings);
+        rows.push(...cpu.rows);
+        details.auditCpu = cpu.details;
+        auditCpu = cpu.perAudit;
+      }
+      // Memory before the 50-user rounds, which leave a high RSS mark behind.
       if (flags.only.has(4)) {
         log('scenario 4: memory of a 10,000-record audit');
         const memory = await memoryScenario(
@@ -126,19 +141,27 @@ async function botScenarios(flags: Flags, rows: Row[], details: Record<string, u
       await bot.stop();
       bot = undefined;
     }
-    if (flags.only.has(2)) {
-      log('scenario 2: framework baseline');
-      const baseline = await baselineScenario(
-        ctx,
-        path.join(BUILD_DIR, 'baseline-bot.js'),
-        baselineToken,
-        overhead,
-      );
-      rows.push(...baseline.rows);
-      details.baseline = baseline.details;
+    if (flags.only.has(2) || flags.only.has(7)) {
+      log('starting the framework baseline bot');
+      baseline = await launchBaseline(ctx, path.join(BUILD_DIR, 'baseline-bot.js'), baselineToken);
+      if (flags.only.has(7)) {
+        log('scenario 7: CPU per fixed reply, framework baseline');
+        const cpu = await baselineCpuScenario(ctx, baseline, auditCpu[3]);
+        rows.push(...cpu.rows);
+        details.baselineCpu = cpu.details;
+      }
+      if (flags.only.has(2)) {
+        log('scenario 2: framework baseline');
+        const result = await baselineScenario(ctx, overhead);
+        rows.push(...result.rows);
+        details.baseline = result.details;
+      }
+      await baseline.stop();
+      baseline = undefined;
     }
   } finally {
     await bot?.stop();
+    await baseline?.stop();
     await ctx.sandbox.close();
   }
 }

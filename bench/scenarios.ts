@@ -6,10 +6,12 @@ import path from 'node:path';
 import autocannon, { type Options as CannonOptions, type Result as CannonResult } from 'autocannon';
 import { addBotSpaces } from '../src/sandbox/bench-seed';
 import { startSandbox } from '../src/sandbox/server';
+import type { SandboxMessage } from '../src/sandbox/state';
 import { signWebexBody } from '../src/server/verify-signature';
 import { connectUrlOf, consent } from '../test/helpers/consent';
 import { launchBot, type LaunchedBot } from './bot-launch';
 import { startNode, stopChild, waitFor200, freePort } from './processes';
+import { cpuCell, type CpuCellResult } from './cpu';
 import type { CsvProbeResult } from './csv-probe';
 import type { Row } from './report';
 import { percentile, summarize } from './stats';
@@ -171,13 +173,21 @@ export async function sandboxPagingRows(
   return rows;
 }
 
-/** Scenario 2: the framework baseline bot, same sandbox, same latency. */
-export async function baselineScenario(
+export interface LaunchedBaseline {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the framework baseline bot in its own process and says hello once from every user:
+ * the framework spawns its bot object for a space on its first message there, and may drop
+ * that first message while it does (retried once). Those 50 exchanges are its warm-up.
+ */
+export async function launchBaseline(
   ctx: BenchContext,
   script: string,
   token: string,
-  auditOverhead: number | undefined,
-): Promise<{ rows: Row[]; details: unknown }> {
+): Promise<LaunchedBaseline> {
   const port = await freePort();
   const { child } = startNode(
     script,
@@ -189,60 +199,180 @@ export async function baselineScenario(
       WEBEX_LOG_LEVEL: 'error',
       ...(process.env.BASELINE_VERBOSE ? { DEBUG: 'framework,bot' } : {}),
     },
-    { quiet: !process.env.BASELINE_VERBOSE },
+    {
+      quiet: !process.env.BASELINE_VERBOSE,
+      // Profiling aid, as BENCH_BOT_NODE_ARGS for the audit bot.
+      nodeArgs: process.env.BENCH_BASELINE_NODE_ARGS?.split(' ').filter(Boolean),
+    },
   );
   try {
     await waitFor200(`http://127.0.0.1:${port}/ready`, child);
-    // Warm-up: the framework spawns its bot object for a space on its first message there,
-    // and may drop that first message while it does (retried once).
     for (const user of ctx.users) {
       await exchange(ctx, user, 'baseline', 'hello', 3_000).catch(() =>
         exchange(ctx, user, 'baseline', 'hello', 3_000),
       );
     }
-    const floorMs = BASELINE_FLOOR_CALLS * ctx.latencyMs;
-    const rows: Row[] = [];
-    const details: unknown[] = [];
-    for (const concurrency of [1, 50]) {
-      const cell = await runCell(ctx, {
-        botKey: 'baseline',
-        text: 'hello',
-        concurrency,
-        rounds: concurrency === 1 ? 30 : 4,
-        capMs: 30_000,
-        check: (answer) => Boolean(answer.markdown?.includes('baseline')),
-      });
-      const { median, p95 } = cell.turnaround;
-      const users = `${concurrency} user${concurrency > 1 ? 's' : ''}`;
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { pid: child.pid ?? 0, stop: () => stopChild(child) };
+}
+
+const isBaselineAnswer = (answer: SandboxMessage) => Boolean(answer.markdown?.includes('baseline'));
+
+/** Scenario 2: the framework baseline bot, same sandbox, same latency. */
+export async function baselineScenario(
+  ctx: BenchContext,
+  auditOverhead: number | undefined,
+): Promise<{ rows: Row[]; details: unknown }> {
+  const floorMs = BASELINE_FLOOR_CALLS * ctx.latencyMs;
+  const rows: Row[] = [];
+  const details: unknown[] = [];
+  for (const concurrency of [1, 50]) {
+    const cell = await runCell(ctx, {
+      botKey: 'baseline',
+      text: 'hello',
+      concurrency,
+      rounds: concurrency === 1 ? 30 : 4,
+      capMs: 30_000,
+      check: isBaselineAnswer,
+    });
+    const { median, p95 } = cell.turnaround;
+    const users = `${concurrency} user${concurrency > 1 ? 's' : ''}`;
+    rows.push({
+      scenario: '2 framework baseline',
+      figure: `baseline turnaround, ${users}`,
+      unit: 'ms',
+      median,
+      tail: { label: 'p95', value: p95 },
+      target: 'reported',
+      note: `${ratioNote(median, p95, floorMs)}; calls/answer ${Number(cell.calls.median.toFixed(2))} (${Object.entries(
+        cell.callsByRoute,
+      )
+        .map(([route, n]) => `${route} ${Number(n.toFixed(2))}`)
+        .join(', ')})`,
+    });
+    if (concurrency === 1) {
       rows.push({
         scenario: '2 framework baseline',
-        figure: `baseline turnaround, ${users}`,
+        figure: 'overhead beyond floor, 1 user: audit bot (3 rec) vs baseline',
         unit: 'ms',
-        median,
-        tail: { label: 'p95', value: p95 },
+        median: auditOverhead ?? Number.NaN,
         target: 'reported',
-        note: `${ratioNote(median, p95, floorMs)}; calls/answer ${Number(cell.calls.median.toFixed(2))} (${Object.entries(
-          cell.callsByRoute,
-        )
-          .map(([route, n]) => `${route} ${Number(n.toFixed(2))}`)
-          .join(', ')})`,
+        note: `baseline ${Math.round(median - floorMs)} ms beyond its floor of ${floorMs} ms`,
       });
-      if (concurrency === 1) {
-        rows.push({
-          scenario: '2 framework baseline',
-          figure: 'overhead beyond floor, 1 user: audit bot (3 rec) vs baseline',
-          unit: 'ms',
-          median: auditOverhead ?? Number.NaN,
-          target: 'reported',
-          note: `baseline ${Math.round(median - floorMs)} ms beyond its floor of ${floorMs} ms`,
-        });
-      }
-      details.push({ concurrency, floorMs, ...cell });
     }
-    return { rows, details };
-  } finally {
-    await stopChild(child);
+    details.push({ concurrency, floorMs, ...cell });
   }
+  return { rows, details };
+}
+
+/** Runs `work` with no added latency on any Webex route, then puts the bench's latency back. */
+async function withoutLatency<T>(ctx: BenchContext, work: () => Promise<T>): Promise<T> {
+  ctx.sandbox.faults.set({ route: '*', latencyMs: 0 });
+  try {
+    return await work();
+  } finally {
+    ctx.sandbox.faults.set({ route: '*', latencyMs: ctx.latencyMs });
+  }
+}
+
+/** Target CPU per 3-record audit, in ms of the bot's process. */
+export const AUDIT_CPU_TARGET_MS = 3;
+
+const CPU_PLAN: Record<number, { warmUp: number; rounds: number; perRound: number }> = {
+  3: { warmUp: 50, rounds: 7, perRound: 60 },
+  2500: { warmUp: 10, rounds: 5, perRound: 8 },
+};
+const CPU_SCENARIO = '7 CPU per answer';
+
+function cpuNote(cell: CpuCellResult, warmUp: number, what: string): string {
+  return (
+    `process's user+system time (/proc); ${cell.rounds.length} rounds × ${cell.perRound} sequential ${what}, ` +
+    `no added latency, after ${warmUp} warm-up; rounds ${cell.rounds.map((r) => r.toFixed(1)).join(' ')}` +
+    (cell.failures ? `; ${cell.failures} FAILED` : '')
+  );
+}
+
+/**
+ * Scenario 7, audit bot: CPU of the bot's process per sequential audit, for 3 and 2,500
+ * records (the first of the two after at least 50 warm-up audits, beside linking's).
+ */
+export async function auditCpuScenario(
+  ctx: BenchContext,
+  bot: LaunchedBot,
+  recordings: BenchRecording[],
+): Promise<{ rows: Row[]; details: unknown[]; perAudit: Record<number, number> }> {
+  const rows: Row[] = [];
+  const details: unknown[] = [];
+  const perAudit: Record<number, number> = {};
+  await withoutLatency(ctx, async () => {
+    for (const recording of recordings.filter((r) => CPU_PLAN[r.records])) {
+      process.stderr.write(`bench:   CPU per audit, ${recording.records} records\n`);
+      const plan = CPU_PLAN[recording.records];
+      const cell = await cpuCell(ctx, {
+        pid: bot.child.pid ?? 0,
+        botKey: 'audit',
+        text: `audit ${recording.id}`,
+        ...plan,
+        check: (answer) =>
+          (answer.attachments?.length ?? 0) === 1 &&
+          Boolean(answer.markdown?.includes(recording.topic)),
+      });
+      const small = recording.records === 3;
+      perAudit[recording.records] = cell.perExchange.median;
+      rows.push({
+        scenario: CPU_SCENARIO,
+        figure: `bot CPU per audit, ${recording.records.toLocaleString('en-US')} records`,
+        unit: 'ms',
+        median: cell.perExchange.median,
+        tail: { label: 'max', value: cell.perExchange.max },
+        target: small ? `≤ ${AUDIT_CPU_TARGET_MS}` : 'reported',
+        met: small ? cell.perExchange.median <= AUDIT_CPU_TARGET_MS : undefined,
+        note: cpuNote(cell, plan.warmUp, 'audits'),
+      });
+      details.push({ recording, ...plan, ...cell });
+    }
+  });
+  return { rows, details, perAudit };
+}
+
+/** Scenario 7, baseline: CPU of the framework baseline bot's process per fixed reply. */
+export async function baselineCpuScenario(
+  ctx: BenchContext,
+  baseline: LaunchedBaseline,
+  auditCpu3: number | undefined,
+): Promise<{ rows: Row[]; details: unknown }> {
+  process.stderr.write('bench:   CPU per fixed reply, framework baseline\n');
+  const plan = { warmUp: 20, rounds: 7, perRound: 60 };
+  const cell = await withoutLatency(ctx, () =>
+    cpuCell(ctx, {
+      pid: baseline.pid,
+      botKey: 'baseline',
+      text: 'hello',
+      ...plan,
+      check: isBaselineAnswer,
+    }),
+  );
+  const ratio =
+    auditCpu3 === undefined
+      ? ''
+      : `; audit bot's 3-record audit = ${(auditCpu3 / cell.perExchange.median).toFixed(2)}× this`;
+  return {
+    rows: [
+      {
+        scenario: CPU_SCENARIO,
+        figure: 'framework baseline CPU per fixed reply',
+        unit: 'ms',
+        median: cell.perExchange.median,
+        tail: { label: 'max', value: cell.perExchange.max },
+        target: 'reported',
+        note: `${cpuNote(cell, 50 + plan.warmUp, 'replies')}${ratio}`,
+      },
+    ],
+    details: { ...plan, ...cell },
+  };
 }
 
 /** A signed `messages:created` delivery, as the sandbox (and Webex) sends it. */
