@@ -45,8 +45,16 @@ export function isValidZone(zone: string | null | undefined): zone is string {
   const z = zone.trim();
   // Intl also accepts offsets such as "+05:00" on some Node versions; we want IANA names.
   if (z === '' || z.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z)) return false;
-  return IANAZone.isValidZone(z);
+  // Asked on every report; luxon builds an Intl.DateTimeFormat on each call.
+  let valid = validZones.get(z);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(z);
+    if (validZones.size < 1_000) validZones.set(z, valid);
+  }
+  return valid;
 }
+
+const validZones = new Map<string, boolean>();
 
 /**
  * A well-spelled name for a valid zone, or null. Intl is case-insensitive but its canonical
@@ -123,17 +131,35 @@ export function formatAccessTime(
   locale: string,
 ): string {
   if (dt === null) return '—';
-  const value = typeof dt === 'number' ? DateTime.fromMillis(dt) : dt;
-  if (!value.isValid) return '—';
+  const millis = typeof dt === 'number' ? dt : dt.isValid ? dt.toMillis() : Number.NaN;
+  if (!Number.isFinite(millis) || !isValidZone(zone)) return '—';
   return (
-    value
-      .setZone(zone)
-      .setLocale(safeLocale(locale))
-      .toLocaleString({ ...DateTime.DATETIME_MED, timeZoneName: 'short' })
+    accessTimeFormat(zone, safeLocale(locale))
+      .format(millis)
       // ICU 72+ puts U+202F/U+00A0 before AM/PM; plain spaces keep output stable across Node builds.
       .replace(/[\u202f\u00a0]/g, ' ')
   );
 }
+
+/**
+ * luxon's DATETIME_MED with the short zone name, as an Intl formatter kept per zone and
+ * locale: a card formats a time per row, and building the formatter costs more than using it.
+ */
+function accessTimeFormat(zone: string, locale: string): Intl.DateTimeFormat {
+  const key = `${zone} ${locale}`;
+  let format = accessTimeFormats.get(key);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, {
+      ...DateTime.DATETIME_MED,
+      timeZone: zone,
+      timeZoneName: 'short',
+    });
+    if (accessTimeFormats.size < 1_000) accessTimeFormats.set(key, format);
+  }
+  return format;
+}
+
+const accessTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
 /** The locale if Intl supports it, else en-US. @example safeLocale('de-DE') // "de-DE" */
 export function safeLocale(locale: string | null | undefined): string {
