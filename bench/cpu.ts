@@ -47,17 +47,23 @@ export function processCpuMs(pid: number): number {
   return cpuMsFromStat(readFileSync(`/proc/${pid}/stat`, 'utf8'), clockTicks());
 }
 
-export interface CpuCellOptions {
-  /** The answering process. */
+/** One answering process measured in a CPU round. */
+export interface CpuSubject {
+  /** Row label, e.g. "audit bot" or "framework baseline". */
+  name: string;
   pid: number;
+  /** Key of the users' 1:1 rooms with this bot (BenchUserInfo.rooms). */
   botKey: string;
   text: string;
-  /** Sequential exchanges before measuring (not counted). */
+  check: (answer: SandboxMessage) => boolean;
+}
+
+export interface CpuPlan {
+  /** Sequential exchanges per subject before measuring (not counted). */
   warmUp: number;
   rounds: number;
   /** Sequential exchanges per round. */
   perRound: number;
-  check: (answer: SandboxMessage) => boolean;
 }
 
 export interface CpuCellResult {
@@ -75,37 +81,56 @@ export interface CpuCellResult {
 const SETTLE_MS = 30;
 
 /**
- * Runs the warm-up, then `rounds` rounds of `perRound` exchanges one after the other (users
- * rotate), reading the process's CPU time before and after each round. The caller sets the
+ * Warms every subject up, then runs `rounds` rounds; in each, every subject in turn answers
+ * `perRound` exchanges one after the other (users rotate) while its process's CPU time is read
+ * before and after. Subjects alternate within a round (the order rotates between rounds) so
+ * that a busy moment on a shared machine falls on all of them alike. The caller sets the
  * sandbox's added latency to 0 first.
- * @example await cpuCell(ctx, { pid, botKey: 'audit', text: 'audit x', warmUp: 50, rounds: 5, perRound: 100, check })
+ * @example const byName = await cpuRounds(ctx, [auditBot, baseline], { warmUp: 50, rounds: 7, perRound: 60 });
  */
-export async function cpuCell(ctx: BenchContext, options: CpuCellOptions): Promise<CpuCellResult> {
-  let failures = 0;
+export async function cpuRounds(
+  ctx: BenchContext,
+  subjects: CpuSubject[],
+  plan: CpuPlan,
+): Promise<Map<string, CpuCellResult>> {
   let next = 0;
-  const one = async () => {
+  const failures = new Map(subjects.map((s) => [s.name, 0]));
+  const one = async (subject: CpuSubject) => {
     const user = ctx.users[next++ % ctx.users.length];
-    const { answer } = await exchange(ctx, user, options.botKey, options.text, 60_000);
-    if (!options.check(answer)) failures++;
+    const { answer } = await exchange(ctx, user, subject.botKey, subject.text, 60_000);
+    if (!subject.check(answer)) failures.set(subject.name, (failures.get(subject.name) ?? 0) + 1);
   };
-  for (let i = 0; i < options.warmUp; i++) await one();
-  const rounds: number[] = [];
-  const wall: number[] = [];
-  for (let round = 0; round < options.rounds; round++) {
-    await sleep(SETTLE_MS);
-    const cpuBefore = processCpuMs(options.pid);
-    const began = performance.now();
-    for (let i = 0; i < options.perRound; i++) await one();
-    const elapsed = performance.now() - began;
-    await sleep(SETTLE_MS);
-    rounds.push((processCpuMs(options.pid) - cpuBefore) / options.perRound);
-    wall.push(elapsed / options.perRound);
+  for (const subject of subjects) {
+    for (let i = 0; i < plan.warmUp; i++) await one(subject);
   }
-  return {
-    perExchange: summarize(rounds),
-    rounds,
-    perRound: options.perRound,
-    wallPerExchange: wall,
-    failures,
-  };
+  const cpu = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+  const wall = new Map<string, number[]>(subjects.map((s) => [s.name, []]));
+  for (let round = 0; round < plan.rounds; round++) {
+    const order = subjects.map((_, i) => subjects[(i + round) % subjects.length]);
+    for (const subject of order) {
+      await sleep(SETTLE_MS);
+      const cpuBefore = processCpuMs(subject.pid);
+      const began = performance.now();
+      for (let i = 0; i < plan.perRound; i++) await one(subject);
+      const elapsed = performance.now() - began;
+      await sleep(SETTLE_MS);
+      cpu.get(subject.name)?.push((processCpuMs(subject.pid) - cpuBefore) / plan.perRound);
+      wall.get(subject.name)?.push(elapsed / plan.perRound);
+    }
+  }
+  return new Map(
+    subjects.map((s) => {
+      const rounds = cpu.get(s.name) ?? [];
+      return [
+        s.name,
+        {
+          perExchange: summarize(rounds),
+          rounds,
+          perRound: plan.perRound,
+          wallPerExchange: wall.get(s.name) ?? [],
+          failures: failures.get(s.name) ?? 0,
+        },
+      ];
+    }),
+  );
 }

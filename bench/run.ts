@@ -15,10 +15,9 @@ import { startSandbox, type Sandbox } from '../src/sandbox/server';
 import { launchBot, type LaunchedBot } from './bot-launch';
 import { renderTable, writeResults, type Row } from './report';
 import {
-  auditCpuScenario,
   auditScenario,
-  baselineCpuScenario,
   baselineScenario,
+  cpuScenario,
   footprintScenario,
   ingestScenario,
   launchBaseline,
@@ -28,6 +27,7 @@ import {
   sandboxPagingRows,
   startupScenario,
   type BenchRecording,
+  type CpuBot,
 } from './scenarios';
 import type { BenchContext, BenchUserInfo } from './turnaround';
 import { MessageWatch } from './watch';
@@ -74,13 +74,28 @@ function seedRecordings(sandbox: Sandbox, users: BenchUserInfo[]): BenchRecordin
   });
 }
 
-/** The sandbox for scenarios 1, 2 and 4: 50 users, each with a 1:1 room with both bots. */
+/**
+ * Development aid for scenario 7: other builds of the bot, measured beside the bench's own
+ * in the same rounds, e.g. BENCH_CPU_BOTS=/tmp/before/dist/main.js (a build beside its own
+ * cards/ and manifest.json, with node_modules reachable). Each gets its own bot identity.
+ */
+const OTHER_BUILDS = process.env.BENCH_CPU_BOTS?.split(',').filter(Boolean) ?? [];
+
+/**
+ * The sandbox for scenarios 1, 2, 4 and 7: 50 users, each with a 1:1 room with the bot, the
+ * baseline bot and any other build's bot (room keys `audit`, `baseline`, `build-<i>`).
+ */
 async function benchSandbox(latencyMs: number) {
   const sandbox = await startSandbox({ port: 0 });
   sandbox.faults.set({ route: '*', latencyMs });
   const bot = sandbox.state.people.get(sandbox.facts().bot.id);
   if (!bot) throw new Error('the sandbox seed has no bot');
   const baseline = addBenchBot(sandbox.state, 'baseline@webex.bot', 'Baseline');
+  const builds = OTHER_BUILDS.map((main, i) => ({
+    main,
+    key: `build-${i}`,
+    ...addBenchBot(sandbox.state, `build-${i}@webex.bot`, `Build ${i}`),
+  }));
   const users: BenchUserInfo[] = addBenchUsers(sandbox.state, BENCH_USERS).map((u) => ({
     id: u.person.id,
     email: u.person.emails[0],
@@ -88,20 +103,60 @@ async function benchSandbox(latencyMs: number) {
     rooms: {
       audit: addDirectRoom(sandbox.state, u.person, bot),
       baseline: addDirectRoom(sandbox.state, u.person, baseline.person),
+      ...Object.fromEntries(
+        builds.map((b) => [b.key, addDirectRoom(sandbox.state, u.person, b.person)]),
+      ),
     },
   }));
-  const watch = new MessageWatch(sandbox.state, new Set([bot.id, baseline.person.id]));
+  const botIds = new Set([bot.id, baseline.person.id, ...builds.map((b) => b.person.id)]);
+  const watch = new MessageWatch(sandbox.state, botIds);
   const ctx: BenchContext = { sandbox, watch, latencyMs, users };
-  return { ctx, baselineToken: baseline.token, recordings: seedRecordings(sandbox, users) };
+  return { ctx, baselineToken: baseline.token, builds, recordings: seedRecordings(sandbox, users) };
+}
+
+type OtherBuild = Awaited<ReturnType<typeof benchSandbox>>['builds'][number];
+
+/**
+ * Scenario 7 with the bot already up and linked: starts the baseline (and any other build,
+ * linked the same way), measures them all in alternating rounds, stops what it started.
+ */
+async function cpuScenarioWith(
+  ctx: BenchContext,
+  bot: LaunchedBot,
+  baselineToken: string,
+  builds: OtherBuild[],
+  recordings: BenchRecording[],
+) {
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const bots: CpuBot[] = [{ build: '', pid: bot.child.pid ?? 0, botKey: 'audit' }];
+    for (const build of builds) {
+      log(`scenario 7: starting and linking build ${build.main}`);
+      const other = await launchBot(ctx.sandbox, { botToken: build.token, main: build.main });
+      started.push(other);
+      await linkUsers(ctx, recordings[0], build.key);
+      bots.push({ build: build.main, pid: other.child.pid ?? 0, botKey: build.key });
+    }
+    log('scenario 7: starting the framework baseline bot');
+    const baseline = await launchBaseline(
+      ctx,
+      path.join(BUILD_DIR, 'baseline-bot.js'),
+      baselineToken,
+    );
+    started.push(baseline);
+    log('scenario 7: CPU per answer');
+    return await cpuScenario(ctx, bots, baseline, recordings);
+  } finally {
+    for (const child of started) await child.stop();
+  }
 }
 
 async function botScenarios(flags: Flags, rows: Row[], details: Record<string, unknown>) {
-  const { ctx, baselineToken, recordings } = await benchSandbox(flags.latencyMs);
+  const { ctx, baselineToken, builds, recordings } = await benchSandbox(flags.latencyMs);
   let bot: LaunchedBot | undefined;
   let baseline: LaunchedBaseline | undefined;
   try {
     let overhead: number | undefined;
-    let auditCpu: Record<number, number> = {};
     if (flags.only.has(1) || flags.only.has(4) || flags.only.has(7)) {
       bot = await launchBot(ctx.sandbox, {
         botToken: ctx.sandbox.botToken,
@@ -110,11 +165,9 @@ async function botScenarios(flags: Flags, rows: Row[], details: Record<string, u
       log(`linking ${ctx.users.length} users through the consent page (first audit warms up)`);
       await linkUsers(ctx, recordings[0]);
       if (flags.only.has(7)) {
-        log('scenario 7: CPU per audit');
-        const cpu = await auditCpuScenario(ctx, bot, recordings);
+        const cpu = await cpuScenarioWith(ctx, bot, baselineToken, builds, recordings);
         rows.push(...cpu.rows);
-        details.auditCpu = cpu.details;
-        auditCpu = cpu.perAudit;
+        details.cpu = cpu.details;
       }
       // Memory before the 50-user rounds, which leave a high RSS mark behind.
       if (flags.only.has(4)) {
@@ -141,21 +194,12 @@ async function botScenarios(flags: Flags, rows: Row[], details: Record<string, u
       await bot.stop();
       bot = undefined;
     }
-    if (flags.only.has(2) || flags.only.has(7)) {
-      log('starting the framework baseline bot');
+    if (flags.only.has(2)) {
+      log('scenario 2: framework baseline');
       baseline = await launchBaseline(ctx, path.join(BUILD_DIR, 'baseline-bot.js'), baselineToken);
-      if (flags.only.has(7)) {
-        log('scenario 7: CPU per fixed reply, framework baseline');
-        const cpu = await baselineCpuScenario(ctx, baseline, auditCpu[3]);
-        rows.push(...cpu.rows);
-        details.baselineCpu = cpu.details;
-      }
-      if (flags.only.has(2)) {
-        log('scenario 2: framework baseline');
-        const result = await baselineScenario(ctx, overhead);
-        rows.push(...result.rows);
-        details.baseline = result.details;
-      }
+      const result = await baselineScenario(ctx, overhead);
+      rows.push(...result.rows);
+      details.baseline = result.details;
       await baseline.stop();
       baseline = undefined;
     }

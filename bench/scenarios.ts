@@ -11,7 +11,7 @@ import { signWebexBody } from '../src/server/verify-signature';
 import { connectUrlOf, consent } from '../test/helpers/consent';
 import { launchBot, type LaunchedBot } from './bot-launch';
 import { startNode, stopChild, waitFor200, freePort } from './processes';
-import { cpuCell, type CpuCellResult } from './cpu';
+import { cpuRounds, type CpuCellResult, type CpuPlan, type CpuSubject } from './cpu';
 import type { CsvProbeResult } from './csv-probe';
 import type { Row } from './report';
 import { percentile, summarize } from './stats';
@@ -38,9 +38,13 @@ export const BASELINE_FLOOR_CALLS = 3;
  * the consent page is accepted over HTTP) and lets that first audit run: it warms the bot's
  * caches (space, person, profile time zone, token) and is not measured.
  */
-export async function linkUsers(ctx: BenchContext, warmUp: BenchRecording): Promise<void> {
+export async function linkUsers(
+  ctx: BenchContext,
+  warmUp: BenchRecording,
+  botKey = 'audit',
+): Promise<void> {
   const linkOne = async (user: BenchUserInfo) => {
-    const roomId = user.rooms.audit;
+    const roomId = user.rooms[botKey];
     const connectCard = ctx.watch.nextFromBot(roomId, 1);
     const report = ctx.watch.nextFromBot(roomId, 3);
     await postAs(ctx, user.token, { roomId, text: `audit ${warmUp.id}` });
@@ -281,98 +285,101 @@ async function withoutLatency<T>(ctx: BenchContext, work: () => Promise<T>): Pro
 /** Target CPU per 3-record audit, in ms of the bot's process. */
 export const AUDIT_CPU_TARGET_MS = 3;
 
-const CPU_PLAN: Record<number, { warmUp: number; rounds: number; perRound: number }> = {
+const CPU_PLAN: Record<number, CpuPlan> = {
   3: { warmUp: 50, rounds: 7, perRound: 60 },
   2500: { warmUp: 10, rounds: 5, perRound: 8 },
 };
 const CPU_SCENARIO = '7 CPU per answer';
+const BASELINE_NAME = 'framework baseline';
 
-function cpuNote(cell: CpuCellResult, warmUp: number, what: string): string {
+/** A running audit bot to measure: the bench's build, or another one (BENCH_CPU_BOTS). */
+export interface CpuBot {
+  /** Empty for the bench's own build (dist/); else the build's path, shown in the row. */
+  build: string;
+  pid: number;
+  botKey: string;
+}
+
+function cpuNote(cell: CpuCellResult, plan: CpuPlan, what: string): string {
   return (
     `process's user+system time (/proc); ${cell.rounds.length} rounds × ${cell.perRound} sequential ${what}, ` +
-    `no added latency, after ${warmUp} warm-up; rounds ${cell.rounds.map((r) => r.toFixed(1)).join(' ')}` +
+    `no added latency, after ${plan.warmUp} warm-up; rounds ${cell.rounds.map((r) => r.toFixed(1)).join(' ')}` +
     (cell.failures ? `; ${cell.failures} FAILED` : '')
   );
 }
 
 /**
- * Scenario 7, audit bot: CPU of the bot's process per sequential audit, for 3 and 2,500
- * records (the first of the two after at least 50 warm-up audits, beside linking's).
+ * Scenario 7: CPU of the audit bot's process per sequential audit (3 and 2,500 records),
+ * and of the framework baseline's per fixed reply, measured in alternating rounds of the
+ * same run (both bots are up at once, each with its own identity and 1:1 rooms).
  */
-export async function auditCpuScenario(
+export async function cpuScenario(
   ctx: BenchContext,
-  bot: LaunchedBot,
+  bots: CpuBot[],
+  baseline: LaunchedBaseline | undefined,
   recordings: BenchRecording[],
-): Promise<{ rows: Row[]; details: unknown[]; perAudit: Record<number, number> }> {
+): Promise<{ rows: Row[]; details: unknown[] }> {
   const rows: Row[] = [];
   const details: unknown[] = [];
-  const perAudit: Record<number, number> = {};
   await withoutLatency(ctx, async () => {
     for (const recording of recordings.filter((r) => CPU_PLAN[r.records])) {
-      process.stderr.write(`bench:   CPU per audit, ${recording.records} records\n`);
       const plan = CPU_PLAN[recording.records];
-      const cell = await cpuCell(ctx, {
-        pid: bot.child.pid ?? 0,
-        botKey: 'audit',
+      const small = recording.records === 3;
+      process.stderr.write(`bench:   CPU per audit, ${recording.records} records\n`);
+      const subjects: CpuSubject[] = bots.map((bot) => ({
+        name: bot.build,
+        pid: bot.pid,
+        botKey: bot.botKey,
         text: `audit ${recording.id}`,
-        ...plan,
         check: (answer) =>
           (answer.attachments?.length ?? 0) === 1 &&
           Boolean(answer.markdown?.includes(recording.topic)),
-      });
-      const small = recording.records === 3;
-      perAudit[recording.records] = cell.perExchange.median;
-      rows.push({
-        scenario: CPU_SCENARIO,
-        figure: `bot CPU per audit, ${recording.records.toLocaleString('en-US')} records`,
-        unit: 'ms',
-        median: cell.perExchange.median,
-        tail: { label: 'max', value: cell.perExchange.max },
-        target: small ? `≤ ${AUDIT_CPU_TARGET_MS}` : 'reported',
-        met: small ? cell.perExchange.median <= AUDIT_CPU_TARGET_MS : undefined,
-        note: cpuNote(cell, plan.warmUp, 'audits'),
-      });
-      details.push({ recording, ...plan, ...cell });
+      }));
+      // The baseline's fixed reply does not depend on the report, so it runs beside the small one.
+      if (small && baseline) {
+        subjects.push({
+          name: BASELINE_NAME,
+          pid: baseline.pid,
+          botKey: 'baseline',
+          text: 'hello',
+          check: isBaselineAnswer,
+        });
+      }
+      const results = await cpuRounds(ctx, subjects, plan);
+      const base = results.get(BASELINE_NAME);
+      for (const bot of bots) {
+        const cell = results.get(bot.build);
+        if (!cell) continue;
+        const ratio = base
+          ? `; ${(cell.perExchange.median / base.perExchange.median).toFixed(2)}× the baseline's reply`
+          : '';
+        rows.push({
+          scenario: CPU_SCENARIO,
+          figure: `bot CPU per audit, ${recording.records.toLocaleString('en-US')} records${bot.build ? ` (${bot.build})` : ''}`,
+          unit: 'ms',
+          median: cell.perExchange.median,
+          tail: { label: 'max', value: cell.perExchange.max },
+          target: small ? `≤ ${AUDIT_CPU_TARGET_MS}` : 'reported',
+          met: small ? cell.perExchange.median <= AUDIT_CPU_TARGET_MS : undefined,
+          note: `${cpuNote(cell, plan, 'audits')}${ratio}`,
+        });
+        details.push({ recording, build: bot.build || 'dist', ...plan, ...cell });
+      }
+      if (base) {
+        rows.push({
+          scenario: CPU_SCENARIO,
+          figure: 'framework baseline CPU per fixed reply',
+          unit: 'ms',
+          median: base.perExchange.median,
+          tail: { label: 'max', value: base.perExchange.max },
+          target: 'reported',
+          note: `${cpuNote(base, plan, 'replies')}, rounds alternating with the audit bot's`,
+        });
+        details.push({ baseline: true, ...plan, ...base });
+      }
     }
   });
-  return { rows, details, perAudit };
-}
-
-/** Scenario 7, baseline: CPU of the framework baseline bot's process per fixed reply. */
-export async function baselineCpuScenario(
-  ctx: BenchContext,
-  baseline: LaunchedBaseline,
-  auditCpu3: number | undefined,
-): Promise<{ rows: Row[]; details: unknown }> {
-  process.stderr.write('bench:   CPU per fixed reply, framework baseline\n');
-  const plan = { warmUp: 20, rounds: 7, perRound: 60 };
-  const cell = await withoutLatency(ctx, () =>
-    cpuCell(ctx, {
-      pid: baseline.pid,
-      botKey: 'baseline',
-      text: 'hello',
-      ...plan,
-      check: isBaselineAnswer,
-    }),
-  );
-  const ratio =
-    auditCpu3 === undefined
-      ? ''
-      : `; audit bot's 3-record audit = ${(auditCpu3 / cell.perExchange.median).toFixed(2)}× this`;
-  return {
-    rows: [
-      {
-        scenario: CPU_SCENARIO,
-        figure: 'framework baseline CPU per fixed reply',
-        unit: 'ms',
-        median: cell.perExchange.median,
-        tail: { label: 'max', value: cell.perExchange.max },
-        target: 'reported',
-        note: `${cpuNote(cell, 50 + plan.warmUp, 'replies')}${ratio}`,
-      },
-    ],
-    details: { ...plan, ...cell },
-  };
+  return { rows, details };
 }
 
 /** A signed `messages:created` delivery, as the sandbox (and Webex) sends it. */

@@ -179,6 +179,23 @@ export function safeLocale(locale: string | null | undefined): string {
 /** Asked several times per card; Intl's lookup is slow enough to show in profiles. */
 const safeLocales = new Map<string, string>();
 
+/**
+ * A number formatter for a locale (en-US if Intl does not support it), kept per locale:
+ * building one costs more than the rest of a small card's facts.
+ * @example numberFormat('de-DE').format(2500) // "2.500"
+ */
+export function numberFormat(locale: string | null | undefined): Intl.NumberFormat {
+  const safe = safeLocale(locale);
+  let format = numberFormats.get(safe);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(safe);
+    if (numberFormats.size < 1_000) numberFormats.set(safe, format);
+  }
+  return format;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
 let allZones: string[] | undefined;
 function zoneNames(): string[] {
   allZones ??= [...Intl.supportedValuesOf('timeZone'), 'UTC'];
