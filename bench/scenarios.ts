@@ -14,7 +14,7 @@ import { startNode, stopChild, waitFor200, freePort } from './processes';
 import { cpuRounds, type CpuCellResult, type CpuPlan, type CpuSubject } from './cpu';
 import type { CsvProbeResult } from './csv-probe';
 import type { Row } from './report';
-import { percentile, summarize } from './stats';
+import { median, percentile, summarize } from './stats';
 import { exchange, postAs, runCell, type BenchContext, type BenchUserInfo } from './turnaround';
 
 const MB = 1024 * 1024;
@@ -350,8 +350,10 @@ export async function cpuScenario(
       for (const bot of bots) {
         const cell = results.get(bot.build);
         if (!cell) continue;
+        // Each round's audits against the baseline's replies of the same round: the pairs share
+        // the machine's load of that moment, so their ratio drifts less than the medians.
         const ratio = base
-          ? `; ${(cell.perExchange.median / base.perExchange.median).toFixed(2)}× the baseline's reply`
+          ? `; ×${median(cell.rounds.map((r, i) => r / base.rounds[i])).toFixed(2)} the baseline's reply (median of per-round ratios)`
           : '';
         rows.push({
           scenario: CPU_SCENARIO,
