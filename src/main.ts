@@ -4,7 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './log';
+import { createLogger, logFormatFor, type Logger } from './log';
 import { startApp, type RunningApp } from './app';
 import { parseEncryptionKey } from './auth/token-crypto';
 
@@ -61,7 +61,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(
+    config.logLevel,
+    undefined,
+    logFormatFor({ stdoutIsTerminal: process.stdout.isTTY === true, mode: config.mode }),
+  );
   // A stray rejection in a handler is logged; it must not take the bot down for everyone.
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),

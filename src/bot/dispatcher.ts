@@ -3,6 +3,7 @@
  * commands/; this is the one place that says which input goes where.
  */
 import type { LinkedAccount } from '../auth/linking';
+import { logFailure } from '../errors';
 import { escapeMarkdown } from '../report/escape';
 import { parseCardAction } from '../report/card-actions';
 import { runAudit, runReportAction } from './commands/audit';
@@ -77,7 +78,7 @@ export class CommandDispatcher {
     try {
       await work();
     } catch (err) {
-      this.services.logger.error({ err }, 'command failed');
+      logFailure(this.services.logger, err, 'command failed');
       await this.services.messenger
         .send({ toPersonId: personId }, errorReply(err))
         .catch((sendErr: unknown) =>

@@ -3,7 +3,7 @@
  * recording's access report with the requester's own token and answers with the report card,
  * in the requester's time zone.
  */
-import { MissingScopeError, NotConnectedError } from '../../errors';
+import { MissingScopeError, NotConnectedError, logFailure } from '../../errors';
 import { aggregateAccess } from '../../report/aggregate';
 import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card-data';
 import { accessCsv, csvFileName } from '../../report/csv';
@@ -104,7 +104,7 @@ async function answerSafely(
       });
       return;
     }
-    services.logger.warn({ err, recordingId: view.recordingId }, 'audit failed');
+    logFailure(services.logger, err, 'audit failed', { recordingId: view.recordingId });
     await conversation.sayPrivately(
       errorReply(err, { recordingId: view.recordingId, hostEmail: view.hostEmail }),
       "I couldn't make that report; I've sent you the details privately.",

@@ -2,7 +2,7 @@
  * `recordings [days] [host <email>|all]`: the requester's recent recordings with their view
  * and download counts, and a picker whose Audit button runs the audit.
  */
-import { MissingScopeError, NotConnectedError } from '../../errors';
+import { MissingScopeError, NotConnectedError, logFailure } from '../../errors';
 import { renderCard } from '../../report/render-card';
 import {
   buildRecordingsCardData,
@@ -76,7 +76,7 @@ export async function runRecordings(
       });
       return;
     }
-    services.logger.warn({ err }, 'recordings list failed');
+    logFailure(services.logger, err, 'recordings list failed');
     await conversation.sayPrivately(
       errorReply(err, { hostEmail: request.host }),
       "I couldn't list the recordings; I've sent you the details privately.",
