@@ -11,7 +11,7 @@ import {
   WebexRateLimitedError,
   WebexTimeoutError,
 } from './webex/errors';
-import { escapeMarkdown } from './report/escape';
+import { escapeEmail, escapeMarkdown } from './report/escape';
 
 /** The person has no linked account (or it was revoked): they must run `connect`. */
 export class NotConnectedError extends Error {
@@ -52,7 +52,7 @@ export function explainError(err: unknown, context: ExplainContext = {}): Explan
   const recording = context.recordingId
     ? `recording ${escapeMarkdown(context.recordingId)}`
     : 'that recording';
-  const host = context.hostEmail ? escapeMarkdown(context.hostEmail) : undefined;
+  const host = context.hostEmail ? escapeEmail(context.hostEmail) : undefined;
   if (err instanceof NotConnectedError) {
     return err.reason === 'expired'
       ? {

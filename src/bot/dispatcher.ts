@@ -4,7 +4,7 @@
  */
 import type { LinkedAccount } from '../auth/linking';
 import { logFailure } from '../errors';
-import { escapeMarkdown } from '../report/escape';
+import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { parseCardAction } from '../report/card-actions';
 import { runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
@@ -108,7 +108,7 @@ export class CommandDispatcher {
       { toPersonId: account.personId },
       noticeReply({
         title: 'Connected',
-        text: `Your Webex account ${escapeMarkdown(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
+        text: `Your Webex account ${escapeEmail(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
           account.pending
             ? ' Running your request now…'
             : ' Type **audit** and a recording ID or link.'
