@@ -19,6 +19,9 @@ export function isAllowedEmail(email: string, allowedDomains: readonly string[])
  * True when a linked account was granted every admin scope the bot asks for.
  * @example hasAdminScopes(['meeting:admin_recordings_read'], ['meeting:admin_recordings_read']) // true
  */
-export function hasAdminScopes(granted: readonly string[], adminScopes: readonly string[]): boolean {
+export function hasAdminScopes(
+  granted: readonly string[],
+  adminScopes: readonly string[],
+): boolean {
   return adminScopes.length > 0 && adminScopes.every((scope) => granted.includes(scope));
 }

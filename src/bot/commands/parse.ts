@@ -163,7 +163,22 @@ function parseAudit(args: string[]): ParsedCommand {
     }
   }
 
-  if (recording === undefined) {
+  return auditFromFields({ recording, hostEmail, zone });
+}
+
+/**
+ * Checks the parts of an audit request wherever they came from (typed, or a card button)
+ * and gives the command, or the error to show.
+ * @example auditFromFields({ recording: '4f914b1dfe3c4d11a61730f18c0f5387' }) // { kind: 'audit', recordingId: '4f91…' }
+ */
+export function auditFromFields(fields: {
+  recording?: string;
+  hostEmail?: string;
+  zone?: string;
+}): ParsedCommand {
+  const err = (error: ParseError): ParsedCommand => ({ kind: 'error', command: 'audit', error });
+  const { recording, hostEmail } = fields;
+  if (recording === undefined || recording === '') {
     return err({
       code: 'missing-recording',
       message: `Which recording? Give its ID or paste its link. ${AUDIT_USAGE}`,
@@ -176,6 +191,18 @@ function parseAudit(args: string[]): ParsedCommand {
       message: `${ref.reason} ${AUDIT_USAGE}`,
       value: short(recording),
     });
+  }
+  if (hostEmail !== undefined && !isEmailAddress(hostEmail)) {
+    return err({
+      code: 'bad-email',
+      message: `“${short(hostEmail)}” is not an email address. Use "host alice@example.com".`,
+      value: short(hostEmail),
+    });
+  }
+  const zone = fields.zone === undefined ? undefined : canonicalZone(fields.zone);
+  if (zone === null) {
+    const given = fields.zone ?? '';
+    return err({ code: 'bad-zone', message: zoneError(given), value: short(given) });
   }
   return {
     kind: 'audit',
