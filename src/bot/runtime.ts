@@ -14,7 +14,7 @@ import type {
 import { LRUCache } from 'lru-cache';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
-import { eventKey, type WebhookEnvelope } from '../server/envelope';
+import { eventKey, type WebhookEnvelope } from './envelope';
 import { bearer, type WebexHttp } from '../webex/client';
 import {
   frameworkWebhookName,

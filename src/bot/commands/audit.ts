@@ -9,7 +9,7 @@ import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card
 import type { ReportAction, ReportView } from '../../report/card-actions';
 import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import type { ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
 import { fetchAccessDetail } from '../../webex/recordings';

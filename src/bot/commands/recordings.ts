@@ -3,7 +3,7 @@
  * and download counts, and a picker whose Audit button runs the audit. The pipeline has
  * already checked the account and the admin scope, and answers failures.
  */
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import {
   buildRecordingsCardData,
   summaryWindows,

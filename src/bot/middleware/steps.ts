@@ -6,7 +6,7 @@ import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
 import type { PersonTokens } from '../../auth/person-tokens';
 import { MissingScopeError, NotConnectedError } from '../../errors';
 import type { Logger } from '../../log';
-import type { Metrics } from '../../server/metrics';
+import type { Metrics } from '../../metrics';
 import { errorReply, noticeReply } from '../commands/notice';
 import { loadManifest } from '../manifest';
 import type { Messenger } from '../replies';
