@@ -75,10 +75,10 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     store = await openStore(config.databaseUrl);
     const metrics = createMetrics();
     const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
-    const dispatcher = new CommandDispatcher(services);
+    let runtime: BotRuntime | undefined;
+    const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
 
-    let runtime: BotRuntime | undefined;
     const early: WebhookEnvelope[] = [];
     handler = createHttpApp({
       webhookSecret: deployment.webhookSecret,
