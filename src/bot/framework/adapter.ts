@@ -1,0 +1,179 @@
+/**
+ * The one place that hosts `webex-node-bot-framework`: it loads it, starts it in webhook mode,
+ * routes its SDK reads through our client, hands it verified envelopes and turns its events
+ * into plain Webex objects. Nothing outside this folder touches the framework or the SDK.
+ */
+import type Framework from 'webex-node-bot-framework';
+import type {
+  Bot,
+  Trigger,
+  WebexAttachmentAction,
+  WebexMessage,
+  WebexPerson,
+  WebexWebhook,
+} from 'webex-node-bot-framework';
+import type { WebhookEnvelope } from '../../server/envelope';
+import type { WebexHttp } from '../../webex/client';
+import { loadFramework, type ProcessEvent } from './load';
+import { botReads, replaceSdkReads } from './sdk-reads';
+import { joinConcurrentSpawns } from './spawn';
+import { frameworkWebhookName } from './webhook-name';
+
+export type { WebexAttachmentAction, WebexMessage, WebexPerson, WebexWebhook };
+
+export interface BotIdentity {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+/** A message the framework accepted, with its sender. */
+export interface FrameworkMessage {
+  message: WebexMessage;
+  sender: WebexPerson;
+  roomType: 'direct' | 'group';
+}
+
+/** A card click the framework accepted, with the person who clicked. */
+export interface FrameworkCardAction {
+  action: WebexAttachmentAction;
+  sender: WebexPerson;
+  roomType: 'direct' | 'group';
+}
+
+export interface FrameworkAdapterOptions {
+  apiUrl: string;
+  botToken: string;
+  /** `<PUBLIC_URL>/webhooks/webex` */
+  webhookUrl: string;
+  webhookSecret: string;
+  /** Our retrying client: the framework's per-event and per-space reads go through it. */
+  http: WebexHttp;
+  onMessage: (event: FrameworkMessage) => void;
+  onCardAction: (event: FrameworkCardAction) => void;
+  /** How long {@link FrameworkAdapter.start} waits for the framework's own webhook creation. */
+  webhookWaitMs?: number;
+}
+
+/** The framework's two webhooks, by our names for them. */
+export interface FrameworkWebhooks {
+  messages?: WebexWebhook;
+  cardActions?: WebexWebhook;
+}
+
+export class FrameworkAdapter {
+  private constructor(
+    private readonly framework: Framework,
+    private readonly processEvent: ProcessEvent,
+    readonly identity: BotIdentity,
+    /** The name of the framework's webhooks; it drops events whose `name` differs. */
+    readonly webhookName: string,
+  ) {}
+
+  /**
+   * Starts the framework in webhook mode and waits until its own (unawaited) webhook creation
+   * has finished or failed.
+   * @example const adapter = await FrameworkAdapter.start({ apiUrl, botToken, webhookUrl, ... });
+   */
+  static async start(options: FrameworkAdapterOptions): Promise<FrameworkAdapter> {
+    const { Framework: FrameworkCtor, processEvent } = loadFramework(options.apiUrl);
+    const framework = new FrameworkCtor({
+      token: options.botToken,
+      webhookUrl: options.webhookUrl,
+      webhookSecret: options.webhookSecret,
+      // Only touch webhooks this deployment created, never another app's.
+      removeWebhooksOnStart: false,
+      // Spaces are discovered when they first speak, so start-up does not list memberships.
+      maxStartupSpaces: 0,
+      messageFormat: 'markdown',
+    });
+    joinConcurrentSpawns(framework);
+    await framework.start();
+    replaceSdkReads(framework.webex, botReads(options.http, options.botToken));
+    framework.on('message', (bot: Bot, trigger: Trigger) => {
+      if (!trigger.message) return;
+      options.onMessage({
+        message: trigger.message,
+        sender: trigger.person,
+        roomType: trigger.message.roomType ?? bot.room.type,
+      });
+    });
+    framework.on('attachmentAction', (bot: Bot, trigger: Trigger) => {
+      if (!trigger.attachmentAction) return;
+      options.onCardAction({
+        action: trigger.attachmentAction,
+        sender: trigger.person,
+        roomType: bot.room.type,
+      });
+    });
+    const identity: BotIdentity = {
+      id: framework.person.id,
+      email: framework.email,
+      displayName: framework.person.displayName,
+    };
+    const adapter = new FrameworkAdapter(
+      framework,
+      processEvent,
+      identity,
+      frameworkWebhookName(options.webhookUrl, identity.email),
+    );
+    await adapter.webhooksSettled(options.webhookWaitMs ?? 15_000);
+    return adapter;
+  }
+
+  /**
+   * Hands a verified envelope to the framework's processing step; resolves once the framework
+   * has handled it (and called `onMessage` / `onCardAction` if it was one).
+   * @example await adapter.handle(envelope);
+   */
+  async handle(envelope: WebhookEnvelope): Promise<void> {
+    await this.processEvent(this.framework, envelope);
+  }
+
+  /** The framework's webhooks as it knows them (an empty slot if it has none). */
+  get webhooks(): FrameworkWebhooks {
+    return {
+      messages: hasId(this.framework.webhook) ? this.framework.webhook : undefined,
+      cardActions: hasId(this.framework.cardsWebhook) ? this.framework.cardsWebhook : undefined,
+    };
+  }
+
+  /**
+   * Gives the framework webhooks made by someone else (our supervisor) when its own creation
+   * failed: its event filter compares every envelope's name with the webhook it holds.
+   * @example adapter.adoptWebhooks({ messages: hooks.get('all'), cardActions: hooks.get('attachmentActions') });
+   */
+  adoptWebhooks(hooks: FrameworkWebhooks): void {
+    if (!hasId(this.framework.webhook) && hooks.messages) this.framework.webhook = hooks.messages;
+    if (!hasId(this.framework.cardsWebhook) && hooks.cardActions) {
+      this.framework.cardsWebhook = hooks.cardActions;
+    }
+  }
+
+  /**
+   * Stops the framework but leaves the webhooks in place: the framework's own `stop()` deletes
+   * every webhook with its name, which would cut off another replica, or this one's successor.
+   * @example await adapter.stop();
+   */
+  async stop(): Promise<void> {
+    const hooks = this.framework.webex.webhooks;
+    // Its clean-up lists its webhooks and removes each: it finds none, and removing is a no-op.
+    hooks.list = () => Promise.resolve({ items: [] });
+    hooks.remove = () => Promise.resolve(undefined);
+    await this.framework.stop();
+  }
+
+  private async webhooksSettled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      // Both start as `{}`; an id means created, `false` means creation failed.
+      if (this.framework.webhook === false) return;
+      if (hasId(this.framework.webhook) && hasId(this.framework.cardsWebhook)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+function hasId(hook: WebexWebhook | Record<string, never> | false): hook is WebexWebhook {
+  return typeof hook === 'object' && typeof hook.id === 'string';
+}
