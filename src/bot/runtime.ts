@@ -92,6 +92,7 @@ export class BotRuntime {
       webhookUrl: options.webhookUrl,
       webhookSecret: options.webhookSecret,
       http: options.http,
+      logger: options.logger,
       onMessage: (event) => runtime?.onFrameworkMessage(event),
       onCardAction: (event) => runtime?.onFrameworkCardAction(event),
     });

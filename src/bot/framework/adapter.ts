@@ -15,7 +15,7 @@ import type {
 import type { WebhookEnvelope } from '../../server/envelope';
 import type { WebexHttp } from '../../webex/client';
 import { loadFramework, type ProcessEvent } from './load';
-import { botReads, replaceSdkReads } from './sdk-reads';
+import { botReads, replaceSdkReads, watchSdkRequests } from './sdk-reads';
 import { joinConcurrentSpawns } from './spawn';
 import { frameworkWebhookName } from './webhook-name';
 
@@ -51,6 +51,7 @@ export interface FrameworkAdapterOptions {
   http: WebexHttp;
   onMessage: (event: FrameworkMessage) => void;
   onCardAction: (event: FrameworkCardAction) => void;
+  logger?: { warn(obj: Record<string, unknown>, msg: string): void };
   /** How long {@link FrameworkAdapter.start} waits for the framework's own webhook creation. */
   webhookWaitMs?: number;
 }
@@ -62,6 +63,9 @@ export interface FrameworkWebhooks {
 }
 
 export class FrameworkAdapter {
+  /** HTTP calls the SDK made itself after start (first few): each bypassed our client. */
+  readonly unroutedSdkCalls: string[] = [];
+
   private constructor(
     private readonly framework: Framework,
     private readonly processEvent: ProcessEvent,
@@ -118,6 +122,11 @@ export class FrameworkAdapter {
       frameworkWebhookName(options.webhookUrl, identity.email),
     );
     await adapter.webhooksSettled(options.webhookWaitMs ?? 15_000);
+    // From here on (its webhook set-up is done) every Webex call should be ours.
+    watchSdkRequests(framework.webex, (call) => {
+      if (adapter.unroutedSdkCalls.length < 20) adapter.unroutedSdkCalls.push(call);
+      options.logger?.warn({ call }, 'the framework made a Webex call that bypasses our client');
+    });
     return adapter;
   }
 

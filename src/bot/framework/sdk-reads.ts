@@ -85,3 +85,27 @@ function wholePage<T>(items: T[]): SdkPage<T> {
     next: () => Promise.reject(new Error('no next page: every item is on this one')),
   };
 }
+
+/**
+ * Calls `onCall` for every HTTP call the SDK still makes itself (every plugin's call goes
+ * through `webex.request`). After {@link replaceSdkReads} there should be none while events
+ * are handled: one means the framework started reading something we do not route.
+ * @example watchSdkRequests(framework.webex, (call) => logger.warn({ call }, 'unrouted SDK call'));
+ */
+export function watchSdkRequests(webex: WebexSdk, onCall: (call: string) => void): void {
+  const request = webex.request.bind(webex);
+  webex.request = (options) => {
+    onCall(describeSdkRequest(options));
+    return request(options);
+  };
+}
+
+function describeSdkRequest(options: unknown): string {
+  const o = (typeof options === 'object' && options !== null ? options : {}) as Record<
+    string,
+    unknown
+  >;
+  const method = typeof o.method === 'string' ? o.method : 'GET';
+  const target = [o.service, o.resource, o.uri].filter((part) => typeof part === 'string');
+  return `${method} ${target.join(' ') || '?'}`;
+}
