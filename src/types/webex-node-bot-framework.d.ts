@@ -110,8 +110,8 @@ declare module 'webex-node-bot-framework' {
       list(): Promise<{ items: WebexWebhook[] }>;
       remove(webhook: WebexWebhook | string): Promise<unknown>;
     };
-    /** Every plugin's HTTP call goes through here. */
-    request(options: unknown): Promise<unknown>;
+    /** Its request interceptors announce every HTTP call as `request:start`. */
+    on(event: 'request:start', listener: (options: unknown) => void): void;
   }
 
   export default class Framework extends EventEmitter {

@@ -87,17 +87,13 @@ function wholePage<T>(items: T[]): SdkPage<T> {
 }
 
 /**
- * Calls `onCall` for every HTTP call the SDK still makes itself (every plugin's call goes
- * through `webex.request`). After {@link replaceSdkReads} there should be none while events
- * are handled: one means the framework started reading something we do not route.
+ * Calls `onCall` for every HTTP call the SDK still makes itself (its request interceptors
+ * announce each one as `request:start`). After {@link replaceSdkReads} there should be none
+ * while events are handled: one means the framework started reading something we do not route.
  * @example watchSdkRequests(framework.webex, (call) => logger.warn({ call }, 'unrouted SDK call'));
  */
 export function watchSdkRequests(webex: WebexSdk, onCall: (call: string) => void): void {
-  const request = webex.request.bind(webex);
-  webex.request = (options) => {
-    onCall(describeSdkRequest(options));
-    return request(options);
-  };
+  webex.on('request:start', (options) => onCall(describeSdkRequest(options)));
 }
 
 function describeSdkRequest(options: unknown): string {
