@@ -5,7 +5,7 @@
  */
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
-import { eventKey, type WebhookEnvelope } from '../server/envelope';
+import { eventKey, type WebhookEnvelope } from './envelope';
 import type { WebexHttp } from '../webex/client';
 import {
   FrameworkAdapter,

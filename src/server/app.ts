@@ -4,8 +4,8 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import type { Logger } from '../log';
-import type { WebhookEnvelope } from './envelope';
-import type { Metrics } from './metrics';
+import type { WebhookEnvelope } from '../bot/envelope';
+import type { Metrics } from '../metrics';
 import { WEBHOOK_PATH, webhookReceiver, type RequestHandler } from './receiver';
 
 export interface ReadinessCheck {

@@ -6,8 +6,8 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../log';
-import { isWebhookEnvelope, type WebhookEnvelope } from './envelope';
-import type { Metrics } from './metrics';
+import { isWebhookEnvelope, type WebhookEnvelope } from '../bot/envelope';
+import type { Metrics } from '../metrics';
 import { verifyWebexSignature } from './verify-signature';
 
 export const WEBHOOK_PATH = '/webhooks/webex';

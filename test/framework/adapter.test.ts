@@ -13,7 +13,7 @@ import {
 import { newToken } from '../../src/sandbox/seed';
 import type { Sandbox } from '../../src/sandbox/server';
 import { webexId } from '../../src/sandbox/state';
-import type { WebhookEnvelope } from '../../src/server/envelope';
+import type { WebhookEnvelope } from '../../src/bot/envelope';
 import { createWebexHttp } from '../../src/webex/client';
 import {
   call,

@@ -8,7 +8,7 @@ import { aggregateAccess } from '../../report/aggregate';
 import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card-data';
 import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import { resolveZone, safeLocale, type ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
 import type { PersonSettings } from '../../store/store';

@@ -4,7 +4,7 @@
  */
 import type { PendingRequest } from '../../auth/linking';
 import { escapeCardText, escapeMarkdown } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import { loadManifest } from '../manifest';
 import type { Conversation, Reply } from '../replies';
 import type { BotServices } from '../services';

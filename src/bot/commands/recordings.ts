@@ -3,7 +3,7 @@
  * and download counts, and a picker whose Audit button runs the audit.
  */
 import { MissingScopeError, NotConnectedError } from '../../errors';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import {
   buildRecordingsCardData,
   summaryWindows,

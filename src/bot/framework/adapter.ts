@@ -12,7 +12,7 @@ import type {
   WebexPerson,
   WebexWebhook,
 } from 'webex-node-bot-framework';
-import type { WebhookEnvelope } from '../../server/envelope';
+import type { WebhookEnvelope } from '../envelope';
 import type { WebexHttp } from '../../webex/client';
 import { loadFramework, type ProcessEvent } from './load';
 import { botReads, replaceSdkReads, watchSdkRequests } from './sdk-reads';
