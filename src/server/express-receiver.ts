@@ -196,7 +196,8 @@ export class ExpressReceiver implements Receiver {
         this.handOver(envelope, onEvent);
       },
     );
-    router.use(WEBHOOK_PATH, ((err: { type?: string }, req, res) => {
+    // Four parameters: that is how Express tells an error handler from middleware.
+    router.use(WEBHOOK_PATH, ((err: { type?: string }, req, res, _next) => {
       // Already answered (a body found too large while streaming): its socket is closing.
       if (res.headersSent) return;
       count('invalid');
