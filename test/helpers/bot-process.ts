@@ -4,6 +4,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 import path from 'node:path';
 import { loadManifest } from '../../src/bot/manifest';
 import { registerIntegration } from '../../src/sandbox/routes/oauth';
@@ -56,16 +57,29 @@ export function webexModeEnv(overrides: Record<string, string> = {}): Record<str
   };
 }
 
+/** A port that was free on 127.0.0.1 a moment ago. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
 /**
  * Webex-mode settings that point the bot at `sandbox` (running in the test's process), with
- * an OAuth Integration registered there, listening on `port`.
+ * an OAuth Integration registered there, listening on `port`; Webex reaches it at `publicUrl`
+ * (default the listening address).
  */
 export function sandboxBotEnv(
   sandbox: Sandbox,
-  port: number,
-  databaseUrl: string,
+  options: { port: number; databaseUrl: string; publicUrl?: string },
 ): Record<string, string> {
-  const url = `http://127.0.0.1:${port}`;
+  const { port, databaseUrl } = options;
+  const url = options.publicUrl ?? `http://127.0.0.1:${port}`;
   const clientId = `test-client-${randomBytes(6).toString('hex')}`;
   const clientSecret = randomBytes(24).toString('hex');
   const manifest = loadManifest();

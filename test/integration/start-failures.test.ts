@@ -6,7 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { spawnBot, webexModeEnv } from '../helpers/bot-process';
+import { freePort, spawnBot, webexModeEnv } from '../helpers/bot-process';
 
 jest.setTimeout(60_000);
 
@@ -41,15 +41,6 @@ function expectOneHelpfulLine(
   expect(result.output).not.toMatch(/\n\s+at |node_modules/);
 }
 
-const freePostgresPort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer();
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 1));
-    });
-  });
-
 it('exits 2 with one line when the port is already in use', async () => {
   const server = createServer();
   blocker = server;
@@ -77,7 +68,7 @@ it("exits 2 with one line when the SQLite file's directory cannot be created", a
 });
 
 it('exits 2 with one line, without the password, when PostgreSQL cannot be reached', async () => {
-  const port = await freePostgresPort();
+  const port = await freePort();
   const result = await runBot({
     DATABASE_URL: `postgres://bot:do-not-print-me@127.0.0.1:${port}/audit`,
   });

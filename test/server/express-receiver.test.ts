@@ -71,7 +71,9 @@ afterEach(async () => {
 });
 
 async function post(url: string, body: Buffer | string, headers: Record<string, string> = {}) {
-  const response = await fetch(url, { method: 'POST', body, headers });
+  // fetch's types take a plain Uint8Array, not a Buffer.
+  const bytes = typeof body === 'string' ? body : new Uint8Array(body);
+  const response = await fetch(url, { method: 'POST', body: bytes, headers });
   return {
     status: response.status,
     body: (await response.json()) as unknown,
