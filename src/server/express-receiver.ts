@@ -92,6 +92,9 @@ export class ExpressReceiver implements Receiver {
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.app = express();
     this.app.disable('x-powered-by');
+    // Nothing here is cached by clients; without ETags a short JSON answer also goes out as
+    // one write instead of a hash and two.
+    this.app.set('etag', false);
     this.app.use(this.gate);
   }
 
