@@ -13,10 +13,10 @@ import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import type { BotServices } from './bot/services';
-import { preloadCardTemplates } from './report/render-card';
+import { preloadCardTemplates } from './cards';
 import { ExpressReceiver, WEBHOOK_PATH } from './server/express-receiver';
-import { createMetrics, type Metrics } from './server/metrics';
-import type { WebhookEnvelope } from './server/envelope';
+import { createMetrics, type Metrics } from './metrics';
+import type { WebhookEnvelope } from './bot/envelope';
 import { OAUTH_CALLBACK_PATH, oauthCallback } from './server/oauth-callback';
 import { statusRoutes } from './server/status-routes';
 import { storeFailure } from './startup-errors';
@@ -70,10 +70,10 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     });
     const metrics = createMetrics();
     const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
-    const dispatcher = new CommandDispatcher(services);
+    let runtime: BotRuntime | undefined;
+    const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
 
-    let runtime: BotRuntime | undefined;
     const early: WebhookEnvelope[] = [];
     receiver.init({
       secret: deployment.webhookSecret,

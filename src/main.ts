@@ -4,32 +4,13 @@
  */
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { startApp, type RunningApp } from './app';
-import { parseEncryptionKey } from './auth/token-crypto';
+import type { RunningApp } from './app';
+import { startWebexMode } from './modes/webex';
 import { StartupError } from './startup-errors';
-
-async function startWebexMode(config: Config, logger: Logger): Promise<RunningApp> {
-  // loadConfig guarantees these in Webex mode.
-  const { botToken, webhookSecret, publicUrl, clientId, clientSecret, tokenEncryptionKey } =
-    config as Required<Config>;
-  const app = await startApp({
-    config,
-    logger,
-    deploy: () => ({
-      botToken,
-      webhookSecret,
-      publicUrl,
-      oauth: { clientId, clientSecret },
-      tokenKey: parseEncryptionKey(tokenEncryptionKey),
-    }),
-  });
-  logger.info({ publicUrl: app.publicUrl, port: app.port }, 'bot started against Webex');
-  return app;
-}
 
 /** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
 async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
-  const { launchSandboxMode } = await import('./sandbox/launch.js');
+  const { launchSandboxMode } = await import('./modes/sandbox.js');
   return launchSandboxMode({
     config,
     logger,

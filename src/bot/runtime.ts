@@ -14,7 +14,7 @@ import type {
 import { LRUCache } from 'lru-cache';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
-import { eventKey, type WebhookEnvelope } from '../server/envelope';
+import { eventKey, type WebhookEnvelope } from './envelope';
 import { bearer, type WebexHttp } from '../webex/client';
 import {
   frameworkWebhookName,
@@ -136,6 +136,8 @@ export class BotRuntime {
     framework.on('attachmentAction', (bot: Bot, trigger: Trigger) =>
       runtime.onFrameworkCardAction(bot, trigger),
     );
+    // It emits 'message' only for text that is not blank; a blank one still gets the help.
+    framework.on('messageCreated', (message: WebexMessage) => runtime.onBlankMessage(message));
     await frameworkWebhooksSettled(framework);
     const hooks = await supervisor.ensureWithRetry(runtime.supervisorAbort.signal);
     // Its event filter compares envelope names with the webhook it believes it created.
@@ -196,6 +198,25 @@ export class BotRuntime {
       text: stripMention(message, this.identity),
     };
     this.run(() => this.options.onMessage(incoming));
+  }
+
+  private onBlankMessage(message: WebexMessage): void {
+    const { files } = message as WebexMessage & { files?: string[] };
+    if (typeof message.text !== 'string' || message.text.trim() !== '' || files?.length) return;
+    if (message.personId === this.identity.id) return;
+    const room: Room = { id: message.roomId, type: message.roomType ?? 'direct' };
+    if (room.type === 'group' && !message.mentionedPeople?.includes(this.identity.id)) return;
+    this.run(async () => {
+      const person = await this.lookupPerson(message.personId);
+      await this.options.onMessage({
+        kind: 'message',
+        person: { id: person.id, email: person.emails[0] ?? '', displayName: person.displayName },
+        room,
+        messageId: message.id,
+        threadId: message.parentId ?? message.id,
+        text: '',
+      });
+    });
   }
 
   private onFrameworkCardAction(bot: Bot, trigger: Trigger): void {

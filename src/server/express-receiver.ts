@@ -16,8 +16,8 @@ import express, {
 } from 'express';
 import type { Logger } from '../log';
 import { listenFailure } from '../startup-errors';
-import { isWebhookEnvelope, type WebhookEnvelope } from './envelope';
-import type { Metrics } from './metrics';
+import { isWebhookEnvelope, type WebhookEnvelope } from '../bot/envelope';
+import type { Metrics } from '../metrics';
 import type { EventHandler, Receiver } from './receiver';
 import { verifyWebexSignature } from './verify-signature';
 

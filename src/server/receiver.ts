@@ -4,7 +4,7 @@
  * in that transport's terms, and hands each verified envelope to an {@link EventHandler}.
  * The bot sees envelopes only, never a request, a socket or a status code.
  */
-import type { WebhookEnvelope } from './envelope';
+import type { WebhookEnvelope } from '../bot/envelope';
 
 /**
  * Processes one verified event. It is called after the delivery was acknowledged; a

@@ -3,7 +3,7 @@
  * serve (`/readyz`, from named checks) and what has it done (`/metrics`, Prometheus).
  */
 import express, { type Router } from 'express';
-import type { Metrics } from './metrics';
+import type { Metrics } from '../metrics';
 
 export interface ReadinessCheck {
   name: string;

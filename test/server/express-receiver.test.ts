@@ -6,9 +6,9 @@ import http from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { createLogger } from '../../src/log';
-import type { WebhookEnvelope } from '../../src/server/envelope';
+import type { WebhookEnvelope } from '../../src/bot/envelope';
 import { ExpressReceiver, WEBHOOK_PATH } from '../../src/server/express-receiver';
-import { createMetrics, type Metrics } from '../../src/server/metrics';
+import { createMetrics, type Metrics } from '../../src/metrics';
 import { signWebexBody } from '../../src/server/verify-signature';
 import { StartupError } from '../../src/startup-errors';
 
