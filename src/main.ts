@@ -1,34 +1,17 @@
 /**
- * Entry point: read the configuration, then run against Webex (WEBEX_BOT_TOKEN set) or
- * against the embedded sandbox (not set).
+ * Entry point: read the configuration (the environment, filled in from `.env`), then run
+ * against Webex (WEBEX_BOT_TOKEN set) or against the embedded sandbox (not set).
  */
+import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './log';
-import { startApp, type RunningApp } from './app';
-import { parseEncryptionKey } from './auth/token-crypto';
-
-async function startWebexMode(config: Config, logger: Logger): Promise<RunningApp> {
-  // loadConfig guarantees these in Webex mode.
-  const { botToken, webhookSecret, publicUrl, clientId, clientSecret, tokenEncryptionKey } =
-    config as Required<Config>;
-  const app = await startApp({
-    config,
-    logger,
-    deploy: () => ({
-      botToken,
-      webhookSecret,
-      publicUrl,
-      oauth: { clientId, clientSecret },
-      tokenKey: parseEncryptionKey(tokenEncryptionKey),
-    }),
-  });
-  logger.info({ publicUrl: app.publicUrl, port: app.port }, 'bot started against Webex');
-  return app;
-}
+import { createLogger, logFormatFor, type Logger } from './log';
+import type { RunningApp } from './app';
+import { startWebexMode } from './modes/webex';
+import { StartupError } from './startup-errors';
 
 /** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
 async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
-  const { launchSandboxMode } = await import('./sandbox/launch.js');
+  const { launchSandboxMode } = await import('./modes/sandbox.js');
   return launchSandboxMode({
     config,
     logger,
@@ -36,9 +19,22 @@ async function startSandboxMode(config: Config, logger: Logger): Promise<Running
   });
 }
 
+/**
+ * Fills in process.env from `.env` in the current directory, if there is one. Variables set in
+ * the real environment win over the file (dotenv does not override).
+ */
+function loadDotenvFile(): void {
+  const { error } = dotenv.config({ quiet: true });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error && code !== 'ENOENT') {
+    throw new ConfigError([`.env could not be read (${code ?? error.message}): fix or remove it`]);
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadDotenvFile();
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -47,7 +43,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(
+    config.logLevel,
+    undefined,
+    logFormatFor({ stdoutIsTerminal: process.stdout.isTTY === true, mode: config.mode }),
+  );
   // A stray rejection in a handler is logged; it must not take the bot down for everyone.
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),
@@ -76,6 +76,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Something the operator can fix: one line saying what to do, status 2 as for config errors.
+  if (err instanceof StartupError) {
+    process.stderr.write(`The bot could not start: ${err.message}\n`);
+    process.exit(2);
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`The bot could not start: ${message}\n`);
   process.exit(1);
