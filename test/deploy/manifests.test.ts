@@ -20,7 +20,8 @@ import {
 } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { CHAT_ASSETS_DIR } from '../../src/sandbox/chat/router';
-import { createHttpApp } from '../../src/server/app';
+import { ExpressReceiver } from '../../src/server/express-receiver';
+import { statusRoutes } from '../../src/server/status-routes';
 
 const ROOT = path.resolve(__dirname, '../..');
 const read = (file: string) => readFileSync(path.join(ROOT, file), 'utf8');
@@ -243,25 +244,26 @@ function runNodeCheck(script: string, port: number): Promise<number> {
 }
 
 let ready = true;
-let app: Server;
+/** The bot's own HTTP server, as src/app.ts sets it up, with one readiness check to flip. */
+const bot = new ExpressReceiver({ port: 0, host: '127.0.0.1', logger: createLogger('silent') });
+let botPort: number;
 let unavailable: Server;
 beforeAll(async () => {
-  app = await serve(
-    createHttpApp({
-      webhookSecret: 'stand-in-webhook-secret-0123456789',
-      onWebhookEvent: () => undefined,
-      readiness: [{ name: 'store', check: async () => ready }],
-      logger: createLogger('silent'),
-    }),
-  );
+  botPort = (await bot.start()).port;
+  bot.init({
+    secret: 'stand-in-webhook-secret-0123456789',
+    onEvent: () => undefined,
+    routes: [statusRoutes({ readiness: [{ name: 'store', check: async () => ready }] })],
+  });
   unavailable = await serve((_req, res) => res.writeHead(503).end());
 });
 afterAll(async () => {
-  await Promise.all([app, unavailable].map((s) => new Promise((r) => s.close(r))));
+  await bot.stop();
+  await new Promise((resolve) => unavailable.close(resolve));
 });
 
-const get = async (server: Server, urlPath: string) =>
-  (await fetch(`http://127.0.0.1:${portOf(server)}${urlPath}`)).status;
+const get = async (urlPath: string) =>
+  (await fetch(`http://127.0.0.1:${botPort}${urlPath}`)).status;
 
 // ---- the tests ---------------------------------------------------------------------------------
 
@@ -360,7 +362,7 @@ describe('Dockerfile', () => {
     const command = JSON.parse(healthcheck.slice(healthcheck.indexOf('CMD ') + 4)) as string[];
     expect(command.slice(0, 2)).toEqual(['node', '-e']);
     expect(command[2]).toContain('/healthz');
-    expect(await runNodeCheck(command[2], portOf(app))).toBe(0);
+    expect(await runNodeCheck(command[2], botPort)).toBe(0);
     expect(await runNodeCheck(command[2], portOf(unavailable))).not.toBe(0);
   });
 
@@ -458,7 +460,7 @@ describe('docker-compose.yml', () => {
       const test = bot.healthcheck?.test ?? [];
       expect(test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
       expect(test[3]).toContain('/healthz');
-      expect(await runNodeCheck(test[3], portOf(app))).toBe(0);
+      expect(await runNodeCheck(test[3], botPort)).toBe(0);
       expect(await runNodeCheck(test[3], portOf(unavailable))).not.toBe(0);
     }
   });
@@ -555,11 +557,10 @@ describe('every health path the deployment files probe', () => {
   it('is a route of the server: 200 when ready, /readyz 503 when a check fails', async () => {
     expect(probed()).toEqual(['/healthz', '/readyz']);
     ready = true;
-    for (const urlPath of probed())
-      expect([urlPath, await get(app, urlPath)]).toEqual([urlPath, 200]);
+    for (const urlPath of probed()) expect([urlPath, await get(urlPath)]).toEqual([urlPath, 200]);
     ready = false;
-    expect(await get(app, '/readyz')).toBe(503);
-    expect(await get(app, '/healthz')).toBe(200);
+    expect(await get('/readyz')).toBe(503);
+    expect(await get('/healthz')).toBe(200);
     ready = true;
   });
 });
