@@ -2,6 +2,87 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import prettier from 'eslint-config-prettier';
 
+/*
+ * Layers (see README, "How it is built"). Each block below says what one folder of src/ may
+ * not import; `npm run lint` fails on a crossing, and test/unit/layers.test.ts proves it does.
+ * Flat config does not merge the options of one rule across blocks, so each block lists all
+ * of its bans and the blocks' `files` do not overlap.
+ */
+
+/** Import patterns (gitignore style) for a folder or module of src/, reached by any path. */
+const folder = (...names) => names.flatMap((name) => [`**/${name}`, `**/${name}/**`]);
+
+const emulatorBan = {
+  group: folder('sandbox'),
+  message: 'Only src/modes/ starts the emulator; the rest of the bot never imports src/sandbox/.',
+};
+const modesBan = {
+  group: folder('modes'),
+  message: 'src/modes/ starts the bot; only src/main.ts picks a mode.',
+};
+const restrict = (files, patterns, extra = {}) => ({
+  files,
+  ...extra,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+
+/** `depth` folders below src/sandbox/: any import climbing that many levels leaves it. */
+const leavesSandbox = (depth) =>
+  restrict(
+    [`src/sandbox/${'*/'.repeat(depth - 1)}*.ts`],
+    [
+      {
+        regex: `^(\\./)?(\\.\\./){${depth}}`,
+        message: 'The emulator (src/sandbox/) never imports product code.',
+      },
+    ],
+  );
+
+/** The same for src/report/, which imports only itself and libraries. */
+const leavesReport = (depth) => ({
+  files: [`src/report/${'*/'.repeat(depth - 1)}*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: ['fs', 'node:fs', 'fs/promises', 'node:fs/promises'].map((name) => ({
+          name,
+          message: 'src/report/ is pure: inject what it needs (e.g. card templates).',
+        })),
+        patterns: [
+          {
+            regex: `^(\\./)?(\\.\\./){${depth}}`,
+            message:
+              'src/report/ is pure: it imports only report/ and libraries, never webex/, store/, bot/ or server/.',
+          },
+        ],
+      },
+    ],
+  },
+});
+
+const layerRules = [
+  restrict(['src/**/*.ts'], [emulatorBan, modesBan], {
+    ignores: ['src/sandbox/**', 'src/modes/**', 'src/main.ts', 'src/report/**', 'src/bot/**'],
+  }),
+  restrict(['src/main.ts'], [emulatorBan]),
+  restrict(
+    ['src/bot/**/*.ts'],
+    [
+      emulatorBan,
+      modesBan,
+      {
+        group: folder('server'),
+        message:
+          'bot/ does not import server/: shared types live on the bot side (bot/envelope) or in their own module (metrics).',
+      },
+    ],
+  ),
+  // Deep enough for today's tree and a level more.
+  ...[1, 2, 3].map(leavesReport),
+  ...[1, 2, 3, 4].map(leavesSandbox),
+];
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'data/', 'coverage/', 'bench/results/'] },
   js.configs.recommended,
@@ -33,4 +114,5 @@ export default tseslint.config(
       globals: { process: 'readonly', console: 'readonly' },
     },
   },
+  ...layerRules,
 );

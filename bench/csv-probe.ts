@@ -7,7 +7,7 @@
 import { accessCsv } from '../src/report/csv';
 import { generateAccessRecords } from '../src/sandbox/seed-recordings';
 import { formatInZone } from '../src/sandbox/recording-report';
-import type { AccessRecord } from '../src/webex/types';
+import type { AccessRecord } from '../src/report/types';
 
 export interface CsvProbeResult {
   ms: number;

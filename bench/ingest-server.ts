@@ -1,23 +1,17 @@
 /**
- * The bot's real HTTP app (createHttpApp from src/server/app.ts) with event processing
- * stubbed out (a no-op onWebhookEvent), so the ingest scenario measures the receiver alone:
- * raw-body read, HMAC check, JSON parse, envelope check, 200. Runs as its own process and
- * sends its port over IPC. Secret: INGEST_SECRET.
+ * The bot's real webhook receiver (ExpressReceiver from src/server/express-receiver.ts) with
+ * event processing stubbed out (a no-op onEvent), so the ingest scenario measures the
+ * receiver alone: Express route, raw-body read, HMAC check, JSON parse, envelope check, 200.
+ * Runs as its own process and sends its port over IPC. Secret: INGEST_SECRET.
  */
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '../src/log';
-import { createHttpApp } from '../src/server/app';
+import { ExpressReceiver } from '../src/server/express-receiver';
 
-const secret = process.env.INGEST_SECRET ?? '';
-const app = createHttpApp({
-  webhookSecret: secret,
-  onWebhookEvent: () => undefined,
-  readiness: [],
+const receiver = new ExpressReceiver({
+  port: 0,
+  host: '127.0.0.1',
   logger: createLogger('silent'),
 });
-const server = createServer(app);
-server.listen(0, '127.0.0.1', () => {
-  process.send?.({ port: (server.address() as AddressInfo).port });
-});
-process.on('SIGTERM', () => server.close(() => process.exit(0)));
+receiver.init({ secret: process.env.INGEST_SECRET ?? '', onEvent: () => undefined });
+void receiver.start().then(({ port }) => process.send?.({ port }));
+process.on('SIGTERM', () => void receiver.stop().then(() => process.exit(0)));

@@ -7,7 +7,7 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { addBenchBot, addBenchUsers, addDirectRoom } from '../src/sandbox/bench-seed';
+import { addBenchBot, addBenchUsers, addDirectRoom } from './sandbox-seed';
 import { addRecording } from '../src/sandbox/seed-recordings';
 import { SEED_EMAILS } from '../src/sandbox/seed';
 import { startSandbox, type Sandbox } from '../src/sandbox/server';

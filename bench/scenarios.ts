@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, lstatSync } from 'node:fs';
 import path from 'node:path';
 import autocannon, { type Options as CannonOptions, type Result as CannonResult } from 'autocannon';
-import { addBotSpaces } from '../src/sandbox/bench-seed';
+import { addBotSpaces } from './sandbox-seed';
 import { startSandbox } from '../src/sandbox/server';
 import { signWebexBody } from '../src/server/verify-signature';
 import { connectUrlOf, consent } from '../test/helpers/consent';

@@ -2,8 +2,6 @@
  * The composition root: builds every part from the configuration and connects them.
  * Sandbox and Webex mode differ only in the settings they pass here.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { AccountLinker } from './auth/linking';
 import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
@@ -15,12 +13,13 @@ import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import type { BotServices } from './bot/services';
-import { preloadCardTemplates } from './report/render-card';
-import { createHttpApp } from './server/app';
-import { createMetrics, type Metrics } from './server/metrics';
-import type { WebhookEnvelope } from './server/envelope';
+import { preloadCardTemplates } from './cards';
+import { ExpressReceiver, WEBHOOK_PATH } from './server/express-receiver';
+import { createMetrics, type Metrics } from './metrics';
+import type { WebhookEnvelope } from './bot/envelope';
 import { OAUTH_CALLBACK_PATH, oauthCallback } from './server/oauth-callback';
-import { WEBHOOK_PATH } from './server/receiver';
+import { statusRoutes } from './server/status-routes';
+import { storeFailure } from './startup-errors';
 import { openStore } from './store';
 import type { Store } from './store/store';
 import { createWebexHttp } from './webex/client';
@@ -52,46 +51,46 @@ export interface StartAppOptions {
   deploy: (listenUrl: string) => Promise<Deployment> | Deployment;
 }
 
-type Handler = (req: IncomingMessage, res: ServerResponse) => void;
-
 /**
- * Starts the HTTP server and the bot.
+ * Starts the HTTP server and the bot. Failures an operator can fix (port in use, database
+ * unreachable) reject with a StartupError.
  * @example const app = await startApp({ config, logger, deploy: () => deployment });
  */
 export async function startApp({ config, logger, deploy }: StartAppOptions): Promise<RunningApp> {
-  // Listening first tells sandbox mode its URL; until the app is built, answer "starting".
-  let handler: Handler = (_req, res) => {
-    res.writeHead(503, { 'Content-Type': 'application/json', 'Retry-After': '1' });
-    res.end('{"status":"starting"}');
-  };
-  const server = await listen((req, res) => handler(req, res), config.port, config.host);
-  const port = (server.address() as AddressInfo).port;
-  const listenUrl = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+  // Listening first tells sandbox mode its URL; until init, the receiver answers "starting".
+  const receiver = new ExpressReceiver({ port: config.port, host: config.host, logger });
+  const { port, url: listenUrl } = await receiver.start();
 
   let store: Store | undefined;
   try {
     const deployment = await deploy(listenUrl);
     const publicUrl = (deployment.publicUrl ?? listenUrl).replace(/\/+$/, '');
-    store = await openStore(config.databaseUrl);
+    store = await openStore(config.databaseUrl).catch((err: unknown) => {
+      throw storeFailure(err, config.databaseUrl);
+    });
     const metrics = createMetrics();
     const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
-    const dispatcher = new CommandDispatcher(services);
+    let runtime: BotRuntime | undefined;
+    const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
 
-    let runtime: BotRuntime | undefined;
     const early: WebhookEnvelope[] = [];
-    handler = createHttpApp({
-      webhookSecret: deployment.webhookSecret,
-      onWebhookEvent: async (envelope) => {
+    receiver.init({
+      secret: deployment.webhookSecret,
+      onEvent: async (envelope) => {
         // Events that arrive while the framework starts are kept and handled once it has.
         if (runtime) await inFlight.track(runtime.handle(envelope));
         else early.push(envelope);
       },
-      readiness: [
-        { name: 'store', check: async () => (await services.store.ping(), true) },
-        { name: 'webhooks', check: async () => (runtime ? runtime.webhooksReady() : false) },
-      ],
+      metrics,
       routes: [
+        statusRoutes({
+          readiness: [
+            { name: 'store', check: async () => (await services.store.ping(), true) },
+            { name: 'webhooks', check: async () => (runtime ? runtime.webhooksReady() : false) },
+          ],
+          metrics,
+        }),
         oauthCallback({
           linker: services.linker,
           onLinked: (account) => inFlight.track(dispatcher.onLinked(account)),
@@ -99,8 +98,6 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
           botName: loadManifest().name,
         }),
       ],
-      logger,
-      metrics,
     });
 
     const openedStore = store;
@@ -127,7 +124,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       store: openedStore,
       // Stop taking requests, finish what was acknowledged, then let go of Webex and the store.
       close: async () => {
-        await closeServer(server);
+        await receiver.stop();
         if (!(await inFlight.drain(10_000))) {
           logger.warn({ pending: inFlight.size }, 'stopped with work still in flight');
         }
@@ -136,7 +133,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       },
     };
   } catch (err) {
-    await closeServer(server);
+    await receiver.stop();
     await store?.close();
     throw err;
   }
@@ -176,17 +173,4 @@ function buildServices(
       allowedEmailDomains: config.allowedEmailDomains,
     }),
   };
-}
-
-function listen(handler: Handler, port: number, host: string): Promise<Server> {
-  return new Promise((resolve, reject) => {
-    const server = createServer(handler);
-    server.once('error', reject);
-    server.listen(port, host, () => resolve(server));
-  });
-}
-
-function closeServer(server: Server): Promise<void> {
-  server.closeAllConnections();
-  return new Promise((resolve) => server.close(() => resolve()));
 }

@@ -4,31 +4,13 @@
  */
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger, type Logger } from './log';
-import { startApp, type RunningApp } from './app';
-import { parseEncryptionKey } from './auth/token-crypto';
-
-async function startWebexMode(config: Config, logger: Logger): Promise<RunningApp> {
-  // loadConfig guarantees these in Webex mode.
-  const { botToken, webhookSecret, publicUrl, clientId, clientSecret, tokenEncryptionKey } =
-    config as Required<Config>;
-  const app = await startApp({
-    config,
-    logger,
-    deploy: () => ({
-      botToken,
-      webhookSecret,
-      publicUrl,
-      oauth: { clientId, clientSecret },
-      tokenKey: parseEncryptionKey(tokenEncryptionKey),
-    }),
-  });
-  logger.info({ publicUrl: app.publicUrl, port: app.port }, 'bot started against Webex');
-  return app;
-}
+import type { RunningApp } from './app';
+import { startWebexMode } from './modes/webex';
+import { StartupError } from './startup-errors';
 
 /** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
 async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
-  const { launchSandboxMode } = await import('./sandbox/launch.js');
+  const { launchSandboxMode } = await import('./modes/sandbox.js');
   return launchSandboxMode({
     config,
     logger,
@@ -76,6 +58,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  // Something the operator can fix: one line saying what to do, status 2 as for config errors.
+  if (err instanceof StartupError) {
+    process.stderr.write(`The bot could not start: ${err.message}\n`);
+    process.exit(2);
+  }
   const message = err instanceof Error ? err.message : String(err);
   process.stderr.write(`The bot could not start: ${message}\n`);
   process.exit(1);

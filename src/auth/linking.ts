@@ -3,11 +3,14 @@
  * recording reports (OAuth code flow with PKCE). The bot never uses one person's token for
  * another.
  */
+import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import { exchangeCode } from '../webex/oauth';
 import { getMe } from '../webex/people';
 import { OAuthGrantError, WebexApiError } from '../webex/errors';
+import { hasAdminScopes, isAllowedEmail } from './access-rules';
 import { createPkcePair, newOAuthState } from './pkce';
 import { encryptToken } from './token-crypto';
 
@@ -41,7 +44,17 @@ export interface LinkingOptions {
 }
 
 export type LinkFailure =
-  'not_allowed' | 'unknown_state' | 'expired_state' | 'wrong_person' | 'denied' | 'exchange_failed';
+  | 'not_allowed'
+  /** The callback came without a state: not from a connect link of ours. */
+  | 'missing_state'
+  /** A state this bot never issued (or no longer remembers). */
+  | 'unknown_state'
+  /** A state this process already took: the link was used. */
+  | 'used_state'
+  | 'expired_state'
+  | 'wrong_person'
+  | 'denied'
+  | 'exchange_failed';
 
 /** Why a callback was refused; `kind` picks the page the browser shows. */
 export class LinkError extends Error {
@@ -64,9 +77,15 @@ const TEN_MINUTES = 10 * 60_000;
 
 export class AccountLinker {
   private readonly now: () => number;
+  /**
+   * Hashes of states taken here, so a second use can be told apart from a made-up state.
+   * The store deletes a state when it is taken and cannot tell; another replica says "unknown".
+   */
+  private readonly usedStates: LRUCache<string, true>;
 
   constructor(private readonly options: LinkingOptions) {
     this.now = options.now ?? Date.now;
+    this.usedStates = new LRUCache({ max: 10_000, ttl: 24 * 60 * 60_000 });
   }
 
   /**
@@ -115,8 +134,12 @@ export class AccountLinker {
     error?: string;
   }): Promise<LinkedAccount> {
     const { store, client, http, key } = this.options;
-    const saved = params.state ? await store.takeOAuthState(params.state) : null;
-    if (!saved) throw new LinkError('unknown_state');
+    if (!params.state) throw new LinkError('missing_state');
+    const stateHash = createHash('sha256').update(params.state).digest('base64url');
+    const saved = await store.takeOAuthState(params.state);
+    if (!saved)
+      throw new LinkError(this.usedStates.has(stateHash) ? 'used_state' : 'unknown_state');
+    this.usedStates.set(stateHash, true);
     if (saved.expiresAt <= this.now()) throw new LinkError('expired_state');
     if (params.error || !params.code) throw new LinkError('denied');
 
@@ -139,7 +162,9 @@ export class AccountLinker {
     }
     const me = await getMe(http, tokens.accessToken);
     if (me.id !== saved.personId) throw new LinkError('wrong_person');
-    if (!this.isAllowedEmail(me.emails[0] ?? '')) throw new LinkError('not_allowed');
+    if (!isAllowedEmail(me.emails[0] ?? '', this.options.allowedEmailDomains ?? [])) {
+      throw new LinkError('not_allowed');
+    }
 
     const scopes = tokens.scopes ?? saved.scopes;
     await store.saveAccount({
@@ -157,15 +182,10 @@ export class AccountLinker {
       personId: me.id,
       email: me.emails[0] ?? '',
       displayName: me.displayName,
-      admin: this.options.scopes.admin.every((s) => scopes.includes(s)),
+      admin: hasAdminScopes(scopes, this.options.scopes.admin),
       pending: saved.pendingRequest
         ? (JSON.parse(saved.pendingRequest) as PendingRequest)
         : undefined,
     };
-  }
-
-  private isAllowedEmail(email: string): boolean {
-    const allowed = this.options.allowedEmailDomains ?? [];
-    return allowed.length === 0 || allowed.includes(email.split('@').pop()?.toLowerCase() ?? '');
   }
 }

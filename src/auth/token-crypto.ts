@@ -4,13 +4,14 @@
  * each part base64url.
  */
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 
 const VERSION = 'v1';
 const KEY_BYTES = 32;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
+
+/** AES-256: the key is this many bytes. */
+export const TOKEN_KEY_BYTES = KEY_BYTES;
 
 /** A blob that is malformed, was tampered with, or was made with another key. */
 export class TokenDecryptError extends Error {
@@ -89,35 +90,6 @@ export function parseEncryptionKey(base64: string): Buffer {
       `TOKEN_ENCRYPTION_KEY must be ${KEY_BYTES} bytes of base64 (got ${key.length} bytes); ${HOW_TO_MAKE_KEY}`,
     );
   }
-  return key;
-}
-
-/**
- * Sandbox mode only: reads `<dir>/token-key`, creating it (mode 0600) with a fresh random key
- * the first time, so a sandbox keeps its linked accounts across restarts.
- *
- * @example
- * const key = loadOrCreateSandboxKey('data');
- */
-export function loadOrCreateSandboxKey(dir: string): Buffer {
-  const file = join(dir, 'token-key');
-  if (existsSync(file)) {
-    try {
-      return parseEncryptionKey(readFileSync(file, 'utf8'));
-    } catch (err) {
-      throw new Error(`${file}: ${(err as Error).message} (or delete the file to make a new one)`);
-    }
-  }
-  mkdirSync(dir, { recursive: true });
-  const key = randomBytes(KEY_BYTES);
-  try {
-    // 'wx': fail rather than overwrite if another process created it meanwhile.
-    writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateSandboxKey(dir);
-    throw err;
-  }
-  chmodSync(file, 0o600); // the umask may have widened the mode on creation
   return key;
 }
 

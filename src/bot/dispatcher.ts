@@ -1,52 +1,154 @@
 /**
  * Turns what people send into commands and runs them. Each command is a small module in
- * commands/; this is the one place that says which input goes where.
+ * commands/ and each rule a small step in middleware/; this is the one place that puts the
+ * steps in order and says which input goes where.
  */
 import type { LinkedAccount } from '../auth/linking';
+import type { ExplainContext } from '../errors';
+import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
 import { escapeMarkdown } from '../report/escape';
-import { parseCardAction } from '../report/card-actions';
-import { runAudit, runReportAction } from './commands/audit';
+import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
-import { errorReply, noticeReply } from './commands/notice';
-import { parseCommand, type ParsedCommand } from './commands/parse';
-import { runRecordings } from './commands/recordings';
+import { noticeReply } from './commands/notice';
+import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
+import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
 import { runTimezone } from './commands/timezone';
+import { compose, step, type Step } from './middleware/compose';
+import {
+  createContext,
+  type BotContext,
+  type CommandContext,
+  type Route,
+} from './middleware/context';
+import {
+  adminScope,
+  allowedDomains,
+  answerFailures,
+  answerUnexpected,
+  errorBoundary,
+  ignoreOwnMessages,
+  measured,
+  requireAccount,
+  runCommand,
+} from './middleware/steps';
 import { Conversation, type ConversationPlace } from './replies';
 import type { IncomingCardAction, IncomingMessage } from './runtime';
 import type { BotServices } from './services';
 
+export interface DispatcherOptions {
+  /** The bot's own person ID, once known; its own messages are never commands. */
+  selfId?: () => string | undefined;
+}
+
 export class CommandDispatcher {
-  constructor(private readonly services: BotServices) {}
+  private readonly messages: (ctx: BotContext) => Promise<void>;
+  private readonly cardActions: (ctx: BotContext) => Promise<void>;
+
+  constructor(
+    private readonly services: BotServices,
+    options: DispatcherOptions = {},
+  ) {
+    const { config, logger, metrics, tokens } = services;
+    const before: Step<BotContext>[] = [
+      ignoreOwnMessages(options.selfId ?? (() => undefined)),
+      errorBoundary(services),
+      allowedDomains(config.allowedEmailDomains, logger),
+    ];
+    const toCommand: Step<BotContext>[] = [
+      measured(metrics),
+      answerFailures(logger),
+      requireAccount(tokens),
+      adminScope(),
+      runCommand(),
+    ];
+    this.messages = compose([...before, routeText(), ...toCommand]);
+    this.cardActions = compose([...before, routeCardAction(services), ...toCommand]);
+  }
 
   async onMessage(message: IncomingMessage): Promise<void> {
-    const place = { person: message.person, room: message.room, threadId: message.threadId };
-    await this.answeringFailures(message.person.id, () => this.run(place, message.text));
+    const place = {
+      person: message.person,
+      room: message.room,
+      threadId: message.threadId || undefined,
+    };
+    await this.messages(createContext(this.services, message, this.conversation(place)));
   }
 
   /** A card button: only the person the card was made for may use it. */
   async onCardAction(click: IncomingCardAction): Promise<void> {
-    await this.answeringFailures(click.person.id, () => this.runCardAction(click));
+    const place = { person: click.person, room: click.room };
+    await this.cardActions(createContext(this.services, click, this.conversation(place)));
   }
 
   /** After linking: say so privately, then run what the person was waiting for. */
   async onLinked(account: LinkedAccount): Promise<void> {
-    await this.answeringFailures(account.personId, () => this.resume(account));
+    const person = { id: account.personId, email: account.email, displayName: account.displayName };
+    let said = false;
+    await answerUnexpected(this.services, account.personId, async () => {
+      await this.services.messenger.send(
+        { toPersonId: account.personId },
+        noticeReply({
+          title: 'Connected',
+          text: `Your Webex account ${escapeMarkdown(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
+            account.pending
+              ? ' Running your request now…'
+              : ' Type **audit** and a recording ID or link.'
+          }`,
+        }),
+      );
+      said = true;
+    });
+    if (!said || !account.pending) return;
+    const { roomId, roomType, threadId, text } = account.pending;
+    await this.onMessage({
+      kind: 'message',
+      person,
+      room: { id: roomId, type: roomType },
+      messageId: threadId ?? '',
+      threadId: threadId ?? '',
+      text,
+    });
   }
 
-  private async runCardAction(click: IncomingCardAction): Promise<void> {
-    // A forged submission needs no card of ours, so the organisation check comes first.
-    if (!this.isAllowed(click.person.email)) return;
-    const action = parseCardAction(click.inputs);
-    if (!action) {
-      this.services.logger.warn({ messageId: click.messageId }, 'unknown card action ignored');
+  private conversation(place: ConversationPlace): Conversation {
+    return new Conversation(this.services.messenger, place, this.services.config.groupReply);
+  }
+}
+
+/** Typed text: parse it; mistakes and unknown input are answered here. */
+function routeText(): Step<BotContext> {
+  return step('routeText', async (ctx, next) => {
+    if (ctx.event.kind !== 'message') throw new Error('routeText needs a message');
+    const text = ctx.event.text;
+    const command = parseCommand(text);
+    if (command.kind === 'error') return sayParseError(ctx, command);
+    if (command.kind === 'unknown') {
+      await ctx.conversation.say(helpReply(text));
       return;
     }
-    if (action.requesterId !== click.person.id) {
-      await this.services.messenger.send(
-        { toPersonId: click.person.id },
+    ctx.route = commandRoute(command, text);
+    await next();
+  });
+}
+
+/**
+ * A card click, routed as the action it is. Its inputs are checked like typed input: a
+ * crafted submission gets no further than a typed one would.
+ */
+function routeCardAction(services: BotServices): Step<BotContext> {
+  return step('routeCardAction', async (ctx, next) => {
+    if (ctx.event.kind !== 'cardAction') throw new Error('routeCardAction needs a card click');
+    const action = parseCardAction(ctx.event.inputs);
+    if (!action) {
+      services.logger.warn({ messageId: ctx.event.messageId }, 'unknown card action ignored');
+      return;
+    }
+    if (action.requesterId !== ctx.person.id) {
+      await services.messenger.send(
+        { toPersonId: ctx.person.id },
         noticeReply({
           title: 'That card is not yours',
           text: 'Its buttons only work for the person who asked for it. Type **audit** and a recording ID or link to get your own report.',
@@ -54,138 +156,115 @@ export class CommandDispatcher {
       );
       return;
     }
-    const conversation = new Conversation(
-      this.services.messenger,
-      { person: click.person, room: click.room },
-      this.services.config.groupReply,
-    );
-    if (action.action === 'recordings.audit') {
-      // The choice is "<id>" or "<id> <host email>": run it as the command it stands for,
-      // so it is validated like typed input.
-      const [recordingId, hostEmail] = (action.recordingChoice ?? '').split(' ');
-      const text = `audit ${recordingId}${hostEmail ? ` host ${hostEmail}` : ''}`;
-      return this.route(conversation, parseCommand(text), text);
-    }
-    return this.measured(action.action, () => runReportAction(this.services, conversation, action));
-  }
+    const route = actionRoute(action);
+    if (route.kind === 'error') return sayParseError(ctx, route);
+    ctx.route = route.route;
+    await next();
+  });
+}
 
-  /**
-   * Commands answer their own expected failures; anything else (the store or Webex down)
-   * still gets the person a private answer rather than silence.
-   */
-  private async answeringFailures(personId: string, work: () => Promise<void>): Promise<void> {
-    try {
-      await work();
-    } catch (err) {
-      this.services.logger.error({ err }, 'command failed');
-      await this.services.messenger
-        .send({ toPersonId: personId }, errorReply(err))
-        .catch((sendErr: unknown) =>
-          this.services.logger.error({ err: sendErr }, 'could not tell the person it failed'),
-        );
-    }
+function actionRoute(
+  action: CardAction,
+): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  if (action.action === 'recordings.audit') {
+    // The picker's value is "<id>" or "<id> <host email>" (admins listing other hosts).
+    const choice = action.recordingChoice ?? '';
+    const [recording, hostEmail, ...rest] = choice.split(' ');
+    const command =
+      rest.length > 0
+        ? auditFromFields({ recording: choice })
+        : auditFromFields({ recording, hostEmail: hostEmail || undefined });
+    if (command.kind === 'error') return command;
+    if (command.kind !== 'audit') throw new Error('auditFromFields gave no audit');
+    const pendingText = `audit ${command.recordingId}${command.hostEmail ? ` host ${command.hostEmail}` : ''}`;
+    return { kind: 'route', route: commandRoute(command, pendingText) };
   }
+  const checked = auditFromFields({
+    recording: action.recordingId,
+    hostEmail: action.hostEmail,
+    zone: action.tz,
+  });
+  if (checked.kind === 'error') return checked;
+  if (checked.kind !== 'audit') throw new Error('auditFromFields gave no audit');
+  const view: ReportAction = {
+    ...action,
+    recordingId: checked.recordingId,
+    ...(checked.zone !== undefined ? { tz: checked.zone } : {}),
+  };
+  return {
+    kind: 'route',
+    route: {
+      command: 'audit',
+      label: action.action,
+      host: view.hostEmail,
+      failure: {
+        note: AUDIT_FAILURE_NOTE,
+        explain: { recordingId: view.recordingId, hostEmail: view.hostEmail },
+      },
+      run: (ctx) => runReportAction(ctx, view),
+    },
+  };
+}
 
-  /** Counts and times a command; handlers answer their own errors, so a throw is a bug. */
-  private async measured(command: string, run: () => Promise<void>): Promise<void> {
-    const { metrics } = this.services;
-    const stop = metrics.commandSeconds.startTimer({ command });
-    try {
-      await run();
-      metrics.commands.inc({ command, outcome: 'ok' });
-    } catch (err) {
-      metrics.commands.inc({ command, outcome: 'error' });
-      throw err;
-    } finally {
-      stop();
-    }
-  }
-
-  private async resume(account: LinkedAccount): Promise<void> {
-    const person = { id: account.personId, email: account.email, displayName: account.displayName };
-    await this.services.messenger.send(
-      { toPersonId: account.personId },
-      noticeReply({
-        title: 'Connected',
-        text: `Your Webex account ${escapeMarkdown(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
-          account.pending
-            ? ' Running your request now…'
-            : ' Type **audit** and a recording ID or link.'
-        }`,
-      }),
-    );
-    if (account.pending) {
-      const { roomId, roomType, threadId, text } = account.pending;
-      await this.run({ person, room: { id: roomId, type: roomType }, threadId }, text);
-    }
-  }
-
-  private async run(place: ConversationPlace, text: string): Promise<void> {
-    const conversation = new Conversation(
-      this.services.messenger,
-      place,
-      this.services.config.groupReply,
-    );
-    if (!this.isAllowed(place.person.email)) {
-      await conversation.say(
-        noticeReply({
-          title: 'Not available for your organisation',
-          text: 'This bot only serves people from the organisations it was set up for. Ask your Webex admin if you need it.',
-        }),
-      );
-      return;
-    }
-    await this.route(conversation, parseCommand(text), text);
-  }
-
-  private async route(conversation: Conversation, command: ParsedCommand, text: string) {
-    if (command.kind === 'error') {
-      await conversation.say(
-        noticeReply({
-          title: `Let's fix that ${command.command} command`,
-          text: escapeMarkdown(command.error.message),
-        }),
-      );
-      return;
-    }
-    if (command.kind === 'unknown') {
-      await conversation.say(helpReply(text));
-      return;
-    }
-    const handler = COMMAND_HANDLERS[command.kind] as CommandHandler<typeof command>;
-    await this.measured(command.kind, () => handler(this.services, conversation, command, text));
-  }
-
-  private isAllowed(email: string): boolean {
-    const allowed = this.services.config.allowedEmailDomains;
-    if (allowed.length === 0) return true;
-    const domain = email.split('@').pop()?.toLowerCase() ?? '';
-    return allowed.includes(domain);
-  }
+async function sayParseError(
+  ctx: BotContext,
+  command: Extract<ParsedCommand, { kind: 'error' }>,
+): Promise<void> {
+  await ctx.conversation.say(
+    noticeReply({
+      title: `Let's fix that ${command.command} command`,
+      text: escapeMarkdown(command.error.message),
+    }),
+  );
 }
 
 type Command = Exclude<ParsedCommand, { kind: 'error' | 'unknown' }>;
-type CommandHandler<C> = (
-  services: BotServices,
-  conversation: Conversation,
-  command: C,
-  text: string,
-) => Promise<void>;
+
+/** How one command runs; whether it needs an account is said in manifest.json. */
+export interface CommandDefinition<C> {
+  run(ctx: CommandContext, command: C): Promise<void>;
+  /** The host whose recordings it reads for someone else (needs the admin scopes). */
+  host?(command: C): string | undefined;
+  /** Expected failures (Webex said no) are explained privately, with this note in a space. */
+  failure?(command: C): { note: string; explain: ExplainContext };
+}
+
+function commandRoute(command: Command, text: string): Route {
+  const definition = COMMAND_HANDLERS[command.kind] as CommandDefinition<Command>;
+  return {
+    command: command.kind,
+    label: command.kind,
+    host: definition.host?.(command),
+    pendingText: text,
+    failure: definition.failure?.(command),
+    run: (ctx) => definition.run(ctx, command),
+  };
+}
 
 /**
- * One handler per command; manifest.json must list exactly these (a test checks it), so the
+ * One definition per command; manifest.json must list exactly these (a test checks it), so the
  * help card and the README describe every command the bot has and nothing more.
  */
 export const COMMAND_HANDLERS: {
-  [K in Command['kind']]: CommandHandler<Extract<Command, { kind: K }>>;
+  [K in Command['kind']]: CommandDefinition<Extract<Command, { kind: K }>>;
 } = {
-  audit: (services, conversation, command, text) => runAudit(services, conversation, command, text),
-  recordings: (services, conversation, command, text) =>
-    runRecordings(services, conversation, command, text),
-  connect: (services, conversation, command) => runConnect(services, conversation, command.admin),
-  disconnect: (services, conversation) => runDisconnect(services, conversation),
-  timezone: (services, conversation, command) => runTimezone(services, conversation, command),
-  locale: (services, conversation, command) => runLocale(services, conversation, command),
-  settings: (services, conversation) => runSettings(services, conversation),
-  help: async (_services, conversation) => void (await conversation.say(helpReply())),
+  audit: {
+    run: runAudit,
+    host: (command) => command.hostEmail,
+    failure: (command) => ({
+      note: AUDIT_FAILURE_NOTE,
+      explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
+    }),
+  },
+  recordings: {
+    run: runRecordings,
+    host: (command) => command.host,
+    failure: (command) => ({ note: RECORDINGS_FAILURE_NOTE, explain: { hostEmail: command.host } }),
+  },
+  connect: { run: (ctx, command) => runConnect(ctx, command.admin) },
+  disconnect: { run: (ctx) => runDisconnect(ctx) },
+  timezone: { run: runTimezone },
+  locale: { run: runLocale },
+  settings: { run: (ctx) => runSettings(ctx) },
+  help: { run: async (ctx) => void (await ctx.conversation.say(helpReply())) },
 };

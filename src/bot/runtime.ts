@@ -3,27 +3,20 @@
  * webhook envelopes from the receiver, and turns the framework's events into plain
  * {@link IncomingMessage} / {@link IncomingCardAction} objects for the command layer.
  */
-import type Framework from 'webex-node-bot-framework';
-import type {
-  Bot,
-  Trigger,
-  WebexAttachmentAction,
-  WebexMessage,
-  WebexPerson,
-} from 'webex-node-bot-framework';
-import { LRUCache } from 'lru-cache';
 import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
-import { eventKey, type WebhookEnvelope } from '../server/envelope';
-import { bearer, type WebexHttp } from '../webex/client';
+import { eventKey, type WebhookEnvelope } from './envelope';
+import type { WebexHttp } from '../webex/client';
 import {
-  frameworkWebhookName,
-  frameworkWebhooksSettled,
-  loadFramework,
-  replaceEventReads,
+  FrameworkAdapter,
+  type BotIdentity,
+  type FrameworkCardAction,
+  type FrameworkMessage,
 } from './framework';
 import { stripMention } from './mention';
 import { WebhookSupervisor } from './webhooks';
+
+export type { BotIdentity };
 
 export interface Person {
   id: string;
@@ -57,12 +50,6 @@ export interface IncomingCardAction {
   inputs: Record<string, unknown>;
 }
 
-export interface BotIdentity {
-  id: string;
-  email: string;
-  displayName: string;
-}
-
 export interface BotRuntimeOptions {
   apiUrl: string;
   botToken: string;
@@ -81,16 +68,15 @@ export interface BotRuntimeOptions {
 
 export class BotRuntime {
   private readonly supervisorAbort = new AbortController();
-  private readonly people: LRUCache<string, WebexPerson>;
 
   private constructor(
     private readonly options: BotRuntimeOptions,
-    private readonly framework: Framework,
-    private readonly processEvent: (framework: Framework, body: unknown) => Promise<unknown>,
+    private readonly adapter: FrameworkAdapter,
     private readonly supervisor: WebhookSupervisor,
-    readonly identity: BotIdentity,
-  ) {
-    this.people = new LRUCache({ max: 5_000, ttl: 10 * 60_000 });
+  ) {}
+
+  get identity(): BotIdentity {
+    return this.adapter.identity;
   }
 
   /**
@@ -98,50 +84,33 @@ export class BotRuntime {
    * @example const runtime = await BotRuntime.start({ apiUrl, botToken, ... });
    */
   static async start(options: BotRuntimeOptions): Promise<BotRuntime> {
-    const { Framework: FrameworkCtor, processEvent } = loadFramework(options.apiUrl);
-    const framework = new FrameworkCtor({
-      token: options.botToken,
+    // Events reach the framework only through handle(), which needs the runtime first.
+    let runtime: BotRuntime | undefined;
+    const adapter = await FrameworkAdapter.start({
+      apiUrl: options.apiUrl,
+      botToken: options.botToken,
       webhookUrl: options.webhookUrl,
       webhookSecret: options.webhookSecret,
-      // Only touch webhooks this deployment created, never another app's.
-      removeWebhooksOnStart: false,
-      // Spaces are discovered when they first speak, so start-up does not list memberships.
-      maxStartupSpaces: 0,
-      messageFormat: 'markdown',
+      http: options.http,
+      logger: options.logger,
+      onMessage: (event) => runtime?.onFrameworkMessage(event),
+      onCardAction: (event) => runtime?.onFrameworkCardAction(event),
     });
-    await framework.start();
-    const identity: BotIdentity = {
-      id: framework.person.id,
-      email: framework.email,
-      displayName: framework.person.displayName,
-    };
     const supervisor = new WebhookSupervisor({
       http: options.http,
       botToken: options.botToken,
-      name: frameworkWebhookName(options.webhookUrl, identity.email),
+      name: adapter.webhookName,
       targetUrl: options.webhookUrl,
       secret: options.webhookSecret,
       logger: options.logger,
     });
-    const runtime = new BotRuntime(options, framework, processEvent, supervisor, identity);
-    replaceEventReads(framework, {
-      getPerson: (id) => runtime.lookupPerson(id),
-      getMessage: (id) => runtime.read<WebexMessage>(`/messages/${encodeURIComponent(id)}`),
-      getAttachmentAction: (id) =>
-        runtime.read<WebexAttachmentAction>(`/attachment/actions/${encodeURIComponent(id)}`),
-    });
-    framework.on('message', (bot: Bot, trigger: Trigger) =>
-      runtime.onFrameworkMessage(bot, trigger),
-    );
-    framework.on('attachmentAction', (bot: Bot, trigger: Trigger) =>
-      runtime.onFrameworkCardAction(bot, trigger),
-    );
-    await frameworkWebhooksSettled(framework);
+    runtime = new BotRuntime(options, adapter, supervisor);
     const hooks = await supervisor.ensureWithRetry(runtime.supervisorAbort.signal);
-    // Its event filter compares envelope names with the webhook it believes it created.
-    if (hooks && !framework.webhook) {
-      framework.webhook = hooks.get('all') as Framework['webhook'];
-      framework.cardsWebhook = hooks.get('attachmentActions') as Framework['cardsWebhook'];
+    if (hooks) {
+      adapter.adoptWebhooks({
+        messages: hooks.get('all'),
+        cardActions: hooks.get('attachmentActions'),
+      });
     }
     return runtime;
   }
@@ -153,43 +122,27 @@ export class BotRuntime {
       this.options.logger.debug({ resource: envelope.resource }, 'duplicate event ignored');
       return;
     }
-    await this.processEvent(this.framework, envelope);
+    await this.adapter.handle(envelope);
   }
 
   webhooksReady(): Promise<boolean> {
     return this.supervisor.ready();
   }
 
+  /** Stops taking events; the webhooks stay, so another process (or the next start) keeps them. */
   async stop(): Promise<void> {
     this.supervisorAbort.abort();
-    await this.framework.stop();
+    await this.adapter.stop();
   }
 
-  private async lookupPerson(personId: string): Promise<WebexPerson> {
-    const cached = this.people.get(personId);
-    if (cached) return cached;
-    const person = await this.read<WebexPerson>(`/people/${encodeURIComponent(personId)}`);
-    this.people.set(personId, person);
-    return person;
-  }
-
-  /** A GET as the bot, through our retrying client. */
-  private async read<T>(path: string): Promise<T> {
-    const response = await this.options.http.get<T>(path, {
-      headers: bearer(this.options.botToken),
-    });
-    return response.data;
-  }
-
-  private onFrameworkMessage(bot: Bot, trigger: Trigger): void {
-    const message = trigger.message;
-    if (!message || message.personId === this.identity.id) return;
-    const room: Room = { id: message.roomId, type: message.roomType ?? bot.room.type };
+  private onFrameworkMessage({ message, sender, roomType }: FrameworkMessage): void {
+    if (message.personId === this.identity.id) return;
+    const room: Room = { id: message.roomId, type: roomType };
     // Webex only notifies a bot of group messages that mention it; do not rely on that alone.
     if (room.type === 'group' && !message.mentionedPeople?.includes(this.identity.id)) return;
     const incoming: IncomingMessage = {
       kind: 'message',
-      person: personOf(trigger),
+      person: personOf(sender),
       room,
       messageId: message.id,
       threadId: message.parentId ?? message.id,
@@ -198,13 +151,11 @@ export class BotRuntime {
     this.run(() => this.options.onMessage(incoming));
   }
 
-  private onFrameworkCardAction(bot: Bot, trigger: Trigger): void {
-    const action = trigger.attachmentAction;
-    if (!action) return;
+  private onFrameworkCardAction({ action, sender, roomType }: FrameworkCardAction): void {
     const incoming: IncomingCardAction = {
       kind: 'cardAction',
-      person: personOf(trigger),
-      room: { id: action.roomId, type: bot.room.type },
+      person: personOf(sender),
+      room: { id: action.roomId, type: roomType },
       actionId: action.id,
       messageId: action.messageId,
       inputs: action.inputs ?? {},
@@ -220,10 +171,10 @@ export class BotRuntime {
   }
 }
 
-function personOf(trigger: Trigger): Person {
+function personOf(sender: { id: string; emails: string[]; displayName: string }): Person {
   return {
-    id: trigger.person.id,
-    email: trigger.person.emails[0] ?? '',
-    displayName: trigger.person.displayName,
+    id: sender.id,
+    email: sender.emails[0] ?? '',
+    displayName: sender.displayName,
   };
 }

@@ -2,7 +2,7 @@ import type { AccountLinker } from '../auth/linking';
 import type { PersonTokens } from '../auth/person-tokens';
 import type { Config } from '../config';
 import type { Logger } from '../log';
-import type { Metrics } from '../server/metrics';
+import type { Metrics } from '../metrics';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import type { RecordsCache } from './records-cache';

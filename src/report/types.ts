@@ -1,8 +1,18 @@
 /**
  * One item of `GET /v1/recordingReport/accessDetail`: one access (view or download) of a
- * recording by one person. The report is built from exactly what the API returns.
+ * recording by one person. The report is built from exactly what the API returns; the
+ * Webex client (src/webex/) returns this type, so the dependency points at the report.
  */
-export type { AccessRecord } from '../webex/types';
+export interface AccessRecord {
+  recordingId: string;
+  topic: string;
+  name: string;
+  email: string;
+  /** ISO 8601, in the zone asked for with the `timezone` header. */
+  accessTime: string;
+  viewed: boolean;
+  downloaded: boolean;
+}
 
 /**
  * Everything one person did with the recording. Times are epoch milliseconds (UTC instants),

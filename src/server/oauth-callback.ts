@@ -21,7 +21,15 @@ const FAILURES: Record<LinkFailure, { title: string; text: string }> = {
     title: 'Not available for your organisation',
     text: 'This bot only serves people from the organisations it was set up for, so nothing was saved. Ask your Webex admin if you need it.',
   },
+  missing_state: {
+    title: 'This link is incomplete',
+    text: "It does not carry the code of a connect link, so nothing was saved. Open the link from the bot's Connect card, or type connect to the bot in Webex to get a new one.",
+  },
   unknown_state: {
+    title: 'This link is not one I know',
+    text: 'It does not come from a connect link of this bot, or it is too old, so nothing was saved. Type connect to the bot in Webex to get a new one.',
+  },
+  used_state: {
     title: 'This link has already been used',
     text: 'Each connect link works once. Type connect to the bot in Webex to get a new one.',
   },

@@ -54,6 +54,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX seen_events_seen_at ON seen_events (seen_at)`,
     ],
   },
+  {
+    version: 2,
+    name: 'account refresh claims',
+    statements: [
+      // Who is refreshing this person's token and until when (see claimAccountRefresh).
+      `ALTER TABLE accounts ADD COLUMN refresh_claim TEXT`,
+      `ALTER TABLE accounts ADD COLUMN refresh_claimed_until BIGINT`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

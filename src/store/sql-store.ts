@@ -7,6 +7,7 @@ import {
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
+  type RefreshClaim,
   type SettingsPatch,
   type Store,
 } from './store';
@@ -34,6 +35,9 @@ function accountValues(a: StoredAccount): Array<string | number> {
   ];
 }
 
+/** A new or refreshed token ends any refresh claim on the account. */
+const CLEAR_CLAIM = 'refresh_claim = NULL, refresh_claimed_until = NULL';
+
 /** Tables holding something about a person, emptied by {@link SqlStore.forgetPerson}. */
 const PERSON_TABLES = ['accounts', 'oauth_states', 'person_settings', 'profile_cache'] as const;
 
@@ -50,7 +54,7 @@ export class SqlStore implements Store {
       `INSERT INTO accounts (${ACCOUNT_COLUMNS.join(', ')}, person_id)
        VALUES (${ACCOUNT_COLUMNS.map(() => '?').join(', ')}, ?)
        ON CONFLICT (person_id) DO UPDATE SET
-         ${ACCOUNT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}`,
+         ${ACCOUNT_COLUMNS.map((c) => `${c} = excluded.${c}`).join(', ')}, ${CLEAR_CLAIM}`,
       [...accountValues(a), a.personId],
     );
   }
@@ -66,7 +70,7 @@ export class SqlStore implements Store {
 
   async replaceAccountIfUnchanged(a: StoredAccount, expectedUpdatedAt: number): Promise<boolean> {
     const { changes } = await this.db.run(
-      `UPDATE accounts SET ${ACCOUNT_COLUMNS.map((c) => `${c} = ?`).join(', ')}
+      `UPDATE accounts SET ${ACCOUNT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, ${CLEAR_CLAIM}
        WHERE person_id = ? AND updated_at = ?`,
       [...accountValues(a), a.personId, expectedUpdatedAt],
     );
@@ -79,6 +83,23 @@ export class SqlStore implements Store {
       [personId, expectedUpdatedAt],
     );
     return changes > 0;
+  }
+
+  async claimAccountRefresh(c: RefreshClaim): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `UPDATE accounts SET refresh_claim = ?, refresh_claimed_until = ?
+       WHERE person_id = ? AND updated_at = ?
+         AND (refresh_claimed_until IS NULL OR refresh_claimed_until <= ?)`,
+      [c.claimId, c.until, c.personId, c.expectedUpdatedAt, c.now],
+    );
+    return changes > 0;
+  }
+
+  async releaseAccountRefresh(personId: string, claimId: string): Promise<void> {
+    await this.db.run(
+      `UPDATE accounts SET ${CLEAR_CLAIM} WHERE person_id = ? AND refresh_claim = ?`,
+      [personId, claimId],
+    );
   }
 
   async saveOAuthState(s: OAuthState): Promise<void> {

@@ -19,6 +19,18 @@ export interface StoredAccount {
   updatedAt: number;
 }
 
+/** A refresh lease asked for by {@link Store.claimAccountRefresh}. */
+export interface RefreshClaim {
+  personId: string;
+  /** The version of the account the caller read (its `updatedAt`). */
+  expectedUpdatedAt: number;
+  /** Random, unique to this attempt. */
+  claimId: string;
+  now: number;
+  /** When the claim lapses if its holder never finishes (it crashed). */
+  until: number;
+}
+
 /** A pending OAuth authorization, keyed by the random `state` sent to Webex. */
 export interface OAuthState {
   state: string;
@@ -67,6 +79,15 @@ export interface Store {
   replaceAccountIfUnchanged(account: StoredAccount, expectedUpdatedAt: number): Promise<boolean>;
   /** Deletes the account only while it is still the version saved at `expectedUpdatedAt`. */
   deleteAccountIfUnchanged(personId: string, expectedUpdatedAt: number): Promise<boolean>;
+  /**
+   * Claims the right to refresh the account's token until `claim.until`, in one conditional
+   * update: of several callers (or replicas) at once, one wins. True only while the account is
+   * still the version saved at `expectedUpdatedAt` and no other claim is unexpired at
+   * `claim.now`. Saving or replacing the account clears the claim.
+   */
+  claimAccountRefresh(claim: RefreshClaim): Promise<boolean>;
+  /** Drops the claim if it is still `claimId`'s (a refresh that failed), so nobody waits for it. */
+  releaseAccountRefresh(personId: string, claimId: string): Promise<void>;
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**

@@ -70,6 +70,30 @@ declare module 'webex-node-bot-framework' {
     person: WebexPerson;
   }
 
+  export interface WebexRoom {
+    id: string;
+    title: string;
+    type: 'direct' | 'group';
+    isLocked?: boolean;
+    teamId?: string;
+  }
+
+  export interface WebexMembership {
+    id: string;
+    roomId: string;
+    personId: string;
+    personEmail: string;
+    isModerator?: boolean;
+  }
+
+  /** What the SDK's list calls resolve to (its `Page`): the framework reads these fields. */
+  export interface SdkPage<T> {
+    items: T[];
+    length: number;
+    hasNext(): boolean;
+    next(): Promise<SdkPage<T>>;
+  }
+
   /** The slice of the `webex` SDK instance we touch. */
   export interface WebexSdk {
     people: { get(person: string | { id: string }): Promise<WebexPerson> };
@@ -77,6 +101,17 @@ declare module 'webex-node-bot-framework' {
     attachmentActions: {
       get(action: string | { id: string }): Promise<WebexAttachmentAction>;
     };
+    rooms: { get(room: string | { id: string }): Promise<WebexRoom> };
+    memberships: {
+      get(membership: string | { id: string }): Promise<WebexMembership>;
+      list(options: Record<string, string | number | undefined>): Promise<SdkPage<WebexMembership>>;
+    };
+    webhooks: {
+      list(): Promise<{ items: WebexWebhook[] }>;
+      remove(webhook: WebexWebhook | string): Promise<unknown>;
+    };
+    /** Its request interceptors announce every HTTP call as `request:start`. */
+    on(event: 'request:start', listener: (options: unknown) => void): void;
   }
 
   export default class Framework extends EventEmitter {
@@ -86,10 +121,16 @@ declare module 'webex-node-bot-framework' {
     email: string;
     person: WebexPerson;
     webex: WebexSdk;
-    webhook: WebexWebhook | false | undefined;
-    cardsWebhook: WebexWebhook | undefined;
+    /** `{}` until created, `false` if creating it failed. */
+    webhook: WebexWebhook | Record<string, never> | false;
+    cardsWebhook: WebexWebhook | Record<string, never>;
+    /** Bot objects of the spaces it has set up. */
+    bots: Bot[];
     start(): Promise<boolean>;
     stop(): Promise<boolean>;
+    /** Sets up a space (its bot object) on first contact; true when it added one. */
+    spawn(membership: WebexMembership, actorId?: string): Promise<boolean>;
+    findBotObjectInRoom(roomId: string): Bot | undefined;
   }
 }
 

@@ -1,14 +1,5 @@
-/** One access to a recording (accessDetail item). One person may appear many times. */
-export interface AccessRecord {
-  recordingId: string;
-  topic: string;
-  name: string;
-  email: string;
-  /** ISO 8601, in the zone asked for with the `timezone` header. */
-  accessTime: string;
-  viewed: boolean;
-  downloaded: boolean;
-}
+/** The report's input type lives with the report; the client returns exactly that. */
+export type { AccessRecord } from '../report/types';
 
 /** One recording's counters (accessSummary item). */
 export interface AccessSummary {

@@ -8,7 +8,7 @@ import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
-import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/sandbox/launch';
+import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/modes/sandbox';
 import type { SandboxMessage } from '../../src/sandbox/state';
 
 export type { SandboxMessage };

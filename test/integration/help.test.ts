@@ -44,6 +44,15 @@ describe('help', () => {
     expect(cardText(reply.attachments?.[0]?.content)).toContain('what can you do?');
   });
 
+  it('answers a message of only white space with the help card, not silence', async () => {
+    const colleague = stack.user('colleague@example.com');
+    const sent = await colleague.dmBot(' \n\t  ');
+    const [reply] = await colleague.waitForBot(sent.roomId, { after: sent.id });
+    expectValidCard(reply.attachments?.[0]?.content);
+    expect(cardText(reply.attachments?.[0]?.content)).toContain('Recording Audit: help');
+    expect(reply.markdown).toContain('audit <recording ID or link>');
+  });
+
   it('answers help in a group space when mentioned, threaded under the question', async () => {
     const admin = stack.user('admin@example.com');
     const roomId = stack.groupRoomId();

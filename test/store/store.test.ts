@@ -150,6 +150,44 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       expect(await store.replaceAccountIfUnchanged(refreshed, T0 + 1)).toBe(false);
       expect(await store.getAccount(p)).toBeNull();
     });
+    it('lets one caller at a time claim a refresh, until the claim ends or lapses', async () => {
+      const p = id('person');
+      await store.saveAccount(account(p));
+      const claim = (claimId: string, now = T0, expectedUpdatedAt = T0) =>
+        store.claimAccountRefresh({
+          personId: p,
+          expectedUpdatedAt,
+          claimId,
+          now,
+          until: now + 500,
+        });
+      const racing = await Promise.all(['a', 'b', 'c'].map((c) => claim(c)));
+      expect(racing.filter(Boolean)).toHaveLength(1);
+      const winner = ['a', 'b', 'c'][racing.indexOf(true)];
+
+      expect(await claim('late', T0 + 499)).toBe(false);
+      expect(await claim('stale-version', T0 + 500, T0 - 1)).toBe(false);
+      // Only its holder releases a claim.
+      await store.releaseAccountRefresh(p, 'late');
+      expect(await claim('late', T0 + 1)).toBe(false);
+      await store.releaseAccountRefresh(p, winner);
+      expect(await claim('next', T0 + 1)).toBe(true);
+      // A crashed holder's claim lapses.
+      expect(await claim('after-crash', T0 + 501)).toBe(true);
+
+      // Storing the refreshed token ends the claim; the account is otherwise untouched.
+      const refreshed = account(p, { accessTokenEnc: 'v1.refreshed', updatedAt: T0 + 1 });
+      expect(await store.replaceAccountIfUnchanged(refreshed, T0)).toBe(true);
+      expect(await store.getAccount(p)).toEqual(refreshed);
+      expect(await claim('fresh', T0 + 2, T0 + 1)).toBe(true);
+      // So does linking again.
+      await store.saveAccount(account(p, { updatedAt: T0 + 2 }));
+      expect(await claim('relinked', T0 + 3, T0 + 2)).toBe(true);
+      // Never on an account that is gone.
+      await store.deleteAccount(p);
+      expect(await claim('gone', T0 + 9_999, T0 + 2)).toBe(false);
+      expect(await store.getAccount(p)).toBeNull();
+    });
   });
 
   describe('OAuth states', () => {

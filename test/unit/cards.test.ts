@@ -8,7 +8,8 @@ import {
   MAX_MARKDOWN_BYTES,
 } from '../../src/report/card-data';
 import { WORD_JOINER as WJ } from '../../src/report/escape';
-import { renderCard, type AdaptiveCard } from '../../src/report/render-card';
+import { renderCard } from '../../src/cards';
+import type { AdaptiveCard } from '../../src/report/render-card';
 import type { AccessRecord } from '../../src/report/types';
 import { accessRecord } from '../helpers/access-records';
 import { cardBytes, expectValidCard, MAX_CARD_BYTES, validateCard } from '../helpers/cards';

@@ -1,4 +1,5 @@
-import { parseCommand } from '../../src/bot/commands/parse';
+import { performance } from 'node:perf_hooks';
+import { auditFromFields, parseCommand } from '../../src/bot/commands/parse';
 
 const HEX = '4f914b1dfe3c4d11a61730f18c0f5387';
 const LINK = `https://acme.webex.com/recordingservice/sites/acme/recording/playback/${HEX}`;
@@ -110,5 +111,74 @@ describe('parseCommand: other commands', () => {
     expect(parseCommand('Grüße 👋')).toEqual({ kind: 'unknown', text: 'Grüße 👋' });
     const long = parseCommand('x'.repeat(10_000));
     expect(long).toEqual({ kind: 'unknown', text: 'x'.repeat(200) });
+  });
+});
+
+describe('parseCommand: recordings', () => {
+  test.each([
+    ['recordings', { kind: 'recordings', days: 30 }],
+    ['recordings 90', { kind: 'recordings', days: 90 }],
+    ['recordings all', { kind: 'recordings', days: 30, host: 'all' }],
+    ['Recordings 60 ALL', { kind: 'recordings', days: 60, host: 'all' }],
+    ['recordings host all', { kind: 'recordings', days: 30, host: 'all' }],
+    ['recordings host a@example.com', { kind: 'recordings', days: 30, host: 'a@example.com' }],
+  ])('%s', (text, want) => {
+    expect(parseCommand(text)).toEqual(want);
+  });
+
+  test('says exactly what works when the options are wrong', () => {
+    const r = parseCommand('recordings everything');
+    expect(r).toMatchObject({ kind: 'error', command: 'recordings' });
+    if (r.kind === 'error') expect(r.error.message).toContain('[all | host <email>]');
+    expect(parseCommand('recordings all host a@example.com')).toMatchObject({
+      kind: 'error',
+      error: { code: 'duplicate-option' },
+    });
+  });
+});
+
+describe('auditFromFields (card buttons)', () => {
+  test('accepts what a typed audit accepts', () => {
+    expect(auditFromFields({ recording: HEX, hostEmail: 'a@example.com', zone: 'utc' })).toEqual({
+      kind: 'audit',
+      recordingId: HEX,
+      hostEmail: 'a@example.com',
+      zone: 'UTC',
+    });
+  });
+  test.each([
+    [{}, 'missing-recording'],
+    [{ recording: '../people/me' }, 'bad-recording'],
+    [{ recording: HEX, hostEmail: 'all' }, 'bad-email'],
+    [{ recording: HEX, zone: 'Mars/Base' }, 'bad-zone'],
+  ])('%j → %s', (fields, code) => {
+    expect(auditFromFields(fields)).toMatchObject({ kind: 'error', error: { code } });
+  });
+});
+
+describe('parseCommand: long input runs in linear time', () => {
+  /** Median time of several runs, in milliseconds. */
+  function medianMs(text: string, runs = 7): number {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const start = performance.now();
+      parseCommand(text);
+      times.push(performance.now() - start);
+    }
+    return times.sort((a, b) => a - b)[Math.floor(runs / 2)];
+  }
+
+  // Each is a long run of characters a trailing-character pattern would retry from every
+  // position (quadratic: about 100 ms at 7,400 characters before the fix).
+  test.each([
+    ['dots then a letter', 'a' + '.'.repeat(7_400) + 'a'],
+    ['spaced dots', ' .'.repeat(3_700) + 'x'],
+    ['wrappers in a token', 'audit ' + '*'.repeat(7_400) + 'x'],
+    ['punctuation in a recording', 'audit ' + '.'.repeat(7_400) + 'x'],
+    ['a message of dots', '.'.repeat(7_400)],
+  ])('%s (7,400 characters) parses in under 10 ms (quadratic: over 100 ms)', (_name, text) => {
+    parseCommand(text); // warm up
+    // Generous for a loaded 2-core machine: the quadratic version took 100 ms and more.
+    expect(medianMs(text)).toBeLessThan(10);
   });
 });

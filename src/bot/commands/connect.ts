@@ -2,12 +2,12 @@
  * `connect [admin]`: a private card whose button opens Webex's consent page. Also what a
  * person gets when a command needs their account and they have not linked it.
  */
-import type { PendingRequest } from '../../auth/linking';
+import type { AccountLinker, PendingRequest } from '../../auth/linking';
 import { escapeCardText, escapeMarkdown } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import { loadManifest } from '../manifest';
 import type { Conversation, Reply } from '../replies';
-import type { BotServices } from '../services';
+import type { CommandContext } from '../middleware/context';
 
 const SCOPE_WORDS: Record<string, string> = {
   'meeting:recordings_read': 'read the reports of recordings you host or that are shared with you',
@@ -51,11 +51,11 @@ export function connectReply(
 
 /** Sends the connect card privately; in a group space the room only gets a pointer. */
 export async function askToConnect(
-  services: BotServices,
+  linker: Pick<AccountLinker, 'start'>,
   conversation: Conversation,
   options: { admin: boolean; pending?: PendingRequest; alreadyConnected?: boolean },
 ): Promise<void> {
-  const url = await services.linker.start({
+  const url = await linker.start({
     personId: conversation.place.person.id,
     admin: options.admin,
     pending: options.pending,
@@ -71,14 +71,7 @@ export async function askToConnect(
 }
 
 /** `connect` / `connect admin`. */
-export async function runConnect(
-  services: BotServices,
-  conversation: Conversation,
-  admin: boolean,
-): Promise<void> {
-  const scopes = await services.tokens.scopes(conversation.place.person.id);
-  const adminScopes = loadManifest().scopes.admin;
-  const alreadyConnected =
-    scopes !== undefined && (!admin || adminScopes.every((s) => scopes.includes(s)));
-  await askToConnect(services, conversation, { admin, alreadyConnected });
+export async function runConnect(ctx: CommandContext, admin: boolean): Promise<void> {
+  const alreadyConnected = ctx.account !== undefined && (!admin || ctx.account.admin);
+  await ctx.connect({ admin, alreadyConnected });
 }

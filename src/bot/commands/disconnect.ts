@@ -1,17 +1,11 @@
 /** `disconnect`: forget the person's tokens, settings and everything else stored for them. */
-import type { Conversation } from '../replies';
-import type { BotServices } from '../services';
+import type { CommandContext } from '../middleware/context';
 import { noticeReply } from './notice';
 
-export async function runDisconnect(
-  services: BotServices,
-  conversation: Conversation,
-): Promise<void> {
-  const personId = conversation.place.person.id;
-  const wasConnected = (await services.tokens.scopes(personId)) !== undefined;
-  await services.tokens.disconnect(personId);
-  services.recordsCache.forget(personId);
-  await conversation.sayPrivately(
+export async function runDisconnect(ctx: CommandContext): Promise<void> {
+  const wasConnected = ctx.account !== undefined;
+  await ctx.forget();
+  await ctx.conversation.sayPrivately(
     noticeReply({
       title: wasConnected ? 'Disconnected' : 'Nothing to disconnect',
       text: wasConnected

@@ -4,7 +4,7 @@
  */
 import { buildHelpCardData } from '../../report/card-data';
 import { escapeMarkdown, sanitizeText, truncateText } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import { loadManifest } from '../manifest';
 import type { Reply } from '../replies';
 

@@ -4,7 +4,7 @@
 import { explainError, type ExplainContext } from '../../errors';
 import { buildMessageCardData } from '../../report/card-data';
 import { escapeMarkdown } from '../../report/escape';
-import { renderCard } from '../../report/render-card';
+import { renderCard } from '../../cards';
 import type { Reply } from '../replies';
 
 export interface Notice {

@@ -42,7 +42,7 @@ export type ParsedCommand =
   | { kind: 'timezone'; mode: 'set'; zone: string }
   | { kind: 'timezone'; mode: 'auto' }
   | { kind: 'timezone'; mode: 'show' }
-  /** `recordings [days] [host <email>|all]`: recent recordings to pick from. */
+  /** `recordings [days] [all | host <email>]`: recent recordings to pick from. */
   | { kind: 'recordings'; days: number; host?: string }
   /** `locale <tag>` → set; `locale auto` → the bot's default; bare `locale` → show. */
   | { kind: 'locale'; mode: 'set'; locale: string }
@@ -124,7 +124,7 @@ function parseAudit(args: string[]): ParsedCommand {
         });
       }
       const email = stripWrappers(value).replace(/^mailto:/i, '');
-      if (email.length > 254 || !EMAIL_RE.test(email)) {
+      if (!isEmailAddress(email)) {
         return err({
           code: 'bad-email',
           message: `“${short(value)}” is not an email address. Use "host alice@example.com".`,
@@ -163,7 +163,22 @@ function parseAudit(args: string[]): ParsedCommand {
     }
   }
 
-  if (recording === undefined) {
+  return auditFromFields({ recording, hostEmail, zone });
+}
+
+/**
+ * Checks the parts of an audit request wherever they came from (typed, or a card button)
+ * and gives the command, or the error to show.
+ * @example auditFromFields({ recording: '4f914b1dfe3c4d11a61730f18c0f5387' }) // { kind: 'audit', recordingId: '4f91…' }
+ */
+export function auditFromFields(fields: {
+  recording?: string;
+  hostEmail?: string;
+  zone?: string;
+}): ParsedCommand {
+  const err = (error: ParseError): ParsedCommand => ({ kind: 'error', command: 'audit', error });
+  const { recording, hostEmail } = fields;
+  if (recording === undefined || recording === '') {
     return err({
       code: 'missing-recording',
       message: `Which recording? Give its ID or paste its link. ${AUDIT_USAGE}`,
@@ -176,6 +191,18 @@ function parseAudit(args: string[]): ParsedCommand {
       message: `${ref.reason} ${AUDIT_USAGE}`,
       value: short(recording),
     });
+  }
+  if (hostEmail !== undefined && !isEmailAddress(hostEmail)) {
+    return err({
+      code: 'bad-email',
+      message: `“${short(hostEmail)}” is not an email address. Use "host alice@example.com".`,
+      value: short(hostEmail),
+    });
+  }
+  const zone = fields.zone === undefined ? undefined : canonicalZone(fields.zone);
+  if (zone === null) {
+    const given = fields.zone ?? '';
+    return err({ code: 'bad-zone', message: zoneError(given), value: short(given) });
   }
   return {
     kind: 'audit',
@@ -203,7 +230,8 @@ function parseTimezone(args: string[]): ParsedCommand {
 /** Default and longest look-back of `recordings`: Webex keeps report data for a year. */
 export const RECORDINGS_DEFAULT_DAYS = 30;
 export const RECORDINGS_MAX_DAYS = 365;
-const RECORDINGS_USAGE = 'Usage: recordings [days] [host <email>|all], e.g. "recordings 60".';
+const RECORDINGS_USAGE =
+  'Usage: recordings [days] [all | host <email>], e.g. "recordings 60" or "recordings all".';
 
 function parseRecordings(args: string[]): ParsedCommand {
   const err = (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
@@ -215,7 +243,12 @@ function parseRecordings(args: string[]): ParsedCommand {
   let host: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const token = stripWrappers(args[i]);
-    if (token.toLowerCase() === 'host') {
+    if (token.toLowerCase() === 'all') {
+      // "recordings all" reads as people type it; "recordings host all" says the same.
+      if (host !== undefined)
+        return { kind: 'error', command: 'recordings', error: duplicate('host') };
+      host = 'all';
+    } else if (token.toLowerCase() === 'host') {
       if (host !== undefined)
         return { kind: 'error', command: 'recordings', error: duplicate('host') };
       const value = args[i + 1] === undefined ? undefined : stripWrappers(args[i + 1]);
@@ -223,7 +256,7 @@ function parseRecordings(args: string[]): ParsedCommand {
         return err('missing-email', `Put an email or "all" after "host". ${RECORDINGS_USAGE}`);
       const email = value.replace(/^mailto:/i, '');
       if (email.toLowerCase() === 'all') host = 'all';
-      else if (email.length <= 254 && EMAIL_RE.test(email)) host = email;
+      else if (isEmailAddress(email)) host = email;
       else
         return err(
           'bad-email',
@@ -311,7 +344,7 @@ function unknownOption(command: string, value: string, hint: string): ParsedComm
 
 /** One line, single spaces, no leading `/`, no trailing sentence punctuation. */
 function clean(text: string): string {
-  return text
+  const folded = text
     .slice(0, 10_000)
     .replace(
       // eslint-disable-next-line no-control-regex -- removing control characters is the point
@@ -320,13 +353,41 @@ function clean(text: string): string {
     )
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/^\/+\s*/, '')
-    .replace(/[\s.!?,;:]+$/, '');
+    .replace(/^\/+\s*/, '');
+  return trimEndOf(folded, TRAILING_PUNCTUATION);
+}
+
+const TRAILING_PUNCTUATION = new Set([' ', '.', '!', '?', ',', ';', ':']);
+const OPENING_WRAPPERS = new Set(['`', '*', '_', '"', "'", '“', '”', '‘', '’', '<']);
+const CLOSING_WRAPPERS = new Set(['`', '*', '_', '"', "'", '“', '”', '‘', '’', '>']);
+
+/**
+ * `text` without the characters of `chars` at its end. A loop, not a `[…]+$` pattern: the
+ * pattern is retried from every position of a long run, which is quadratic.
+ */
+function trimEndOf(text: string, chars: ReadonlySet<string>): string {
+  let end = text.length;
+  while (end > 0 && chars.has(text[end - 1])) end--;
+  return text.slice(0, end);
+}
+
+function trimStartOf(text: string, chars: ReadonlySet<string>): string {
+  let start = 0;
+  while (start < text.length && chars.has(text[start])) start++;
+  return text.slice(start);
 }
 
 /** Markdown and quoting people add around words: `code`, **bold**, "quotes", <links>. */
 function stripWrappers(token: string): string {
-  return token.replace(/^[`*_"'“”‘’<]+|[`*_"'“”‘’>]+$/g, '');
+  return trimEndOf(trimStartOf(token, OPENING_WRAPPERS), CLOSING_WRAPPERS);
+}
+
+/**
+ * A plausible email address (what `host` accepts), at most 254 characters.
+ * @example isEmailAddress('alice@example.com') // true
+ */
+export function isEmailAddress(text: string): boolean {
+  return text.length <= 254 && EMAIL_RE.test(text);
 }
 
 function short(s: string): string {

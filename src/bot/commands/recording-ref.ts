@@ -104,13 +104,26 @@ function unwrap(s: string): string {
   for (let i = 0; i < 3; i++) {
     const md = /^\[[^\]]*\]\(([^()\s]+)\)$/.exec(out);
     if (md) out = md[1];
-    out = out
-      .replace(/^<(.*)>$/s, '$1')
-      .replace(/^[`"'“”‘’*]+|[`"'“”‘’*]+$/g, '')
-      .replace(/[.,;:!?)]+$/, '')
-      .trim();
+    out = trimEnd(trimEnd(trimStart(out.replace(/^<(.*)>$/s, '$1'), QUOTES), QUOTES), CLOSERS);
+    out = out.trim();
   }
   return out;
+}
+
+const QUOTES = new Set(['`', '"', "'", '“', '”', '‘', '’', '*']);
+const CLOSERS = new Set(['.', ',', ';', ':', '!', '?', ')']);
+
+// Loops rather than `[…]+$` patterns, which are quadratic on a long run of these characters.
+function trimStart(s: string, chars: ReadonlySet<string>): string {
+  let start = 0;
+  while (start < s.length && chars.has(s[start])) start++;
+  return s.slice(start);
+}
+
+function trimEnd(s: string, chars: ReadonlySet<string>): string {
+  let end = s.length;
+  while (end > 0 && chars.has(s[end - 1])) end--;
+  return s.slice(0, end);
 }
 
 function safeDecode(s: string): string {

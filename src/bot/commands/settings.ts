@@ -3,57 +3,53 @@
  * value in effect comes from.
  */
 import { escapeMarkdown } from '../../report/escape';
-import { formatAccessTime, safeLocale } from '../../report/time';
-import type { Conversation } from '../replies';
-import type { BotServices } from '../services';
-import { requesterZone } from './audit';
+import { formatAccessTime } from '../../report/time';
+import type { AccountStatus, CommandContext } from '../middleware/context';
 import { noticeReply } from './notice';
 
 export type LocaleRequest = { mode: 'set'; locale: string } | { mode: 'auto' } | { mode: 'show' };
 
-export async function runLocale(
-  services: BotServices,
-  conversation: Conversation,
-  request: LocaleRequest,
-): Promise<void> {
-  const personId = conversation.place.person.id;
-  if (request.mode === 'set')
-    await services.store.saveSettings(personId, { locale: request.locale });
-  if (request.mode === 'auto') await services.store.saveSettings(personId, { locale: null });
-  const settings = await services.store.getSettings(personId);
-  const zone = await requesterZone(services, personId, settings);
-  const locale = safeLocale(settings.locale ?? services.config.defaultLocale);
+export async function runLocale(ctx: CommandContext, request: LocaleRequest): Promise<void> {
+  if (request.mode === 'set') await ctx.saveSettings({ locale: request.locale });
+  if (request.mode === 'auto') await ctx.saveSettings({ locale: null });
+  const { zone, locale, localeFromSettings } = await ctx.preferences();
   const example = formatAccessTime(Date.now(), zone.zone, locale);
-  await conversation.say(
+  await ctx.conversation.say(
     noticeReply({
       title: request.mode === 'set' ? `Locale set to ${locale}` : `Your reports use ${locale}`,
-      text: `Dates and numbers are written for **${escapeMarkdown(locale)}** (${settings.locale ? 'from your settings' : "the bot's default"}). Right now is ${escapeMarkdown(example)}.`,
+      text: `Dates and numbers are written for **${escapeMarkdown(locale)}** (${localeFromSettings ? 'from your settings' : "the bot's default"}). Right now is ${escapeMarkdown(example)}.`,
     }),
   );
 }
 
-export async function runSettings(
-  services: BotServices,
-  conversation: Conversation,
-): Promise<void> {
-  const personId = conversation.place.person.id;
-  const settings = await services.store.getSettings(personId);
-  const zone = await requesterZone(services, personId, settings);
-  const locale = safeLocale(settings.locale ?? services.config.defaultLocale);
-  const scopes = await services.tokens.scopes(personId);
-  const account = scopes
-    ? `linked${scopes.some((s) => s.includes('admin')) ? ', with admin access' : ''}`
-    : 'not linked (type **connect**)';
-  await conversation.sayPrivately(
+export async function runSettings(ctx: CommandContext): Promise<void> {
+  const [{ zone, locale, localeFromSettings }, account] = await Promise.all([
+    ctx.preferences(),
+    ctx.checkAccount(),
+  ]);
+  await ctx.conversation.sayPrivately(
     noticeReply({
       title: 'Your settings',
       text: [
         `Time zone: **${escapeMarkdown(zone.zone)}** (${zone.phrase}); change with **timezone** *zone* or **timezone auto**.`,
-        `Locale: **${escapeMarkdown(locale)}** (${settings.locale ? 'from your settings' : "the bot's default"}); change with **locale** *tag* or **locale auto**.`,
-        `Webex account: ${account}.`,
+        `Locale: **${escapeMarkdown(locale)}** (${localeFromSettings ? 'from your settings' : "the bot's default"}); change with **locale** *tag* or **locale auto**.`,
+        `Webex account: ${accountLine(account)}.`,
         `Example time: ${escapeMarkdown(formatAccessTime(Date.now(), zone.zone, locale))}.`,
       ].join('\n\n'),
     }),
     "I've sent you your settings privately.",
   );
+}
+
+function accountLine(status: AccountStatus): string {
+  switch (status.state) {
+    case 'not-linked':
+      return 'not linked (type **connect**)';
+    case 'needs-reconnecting':
+      return 'needs reconnecting: the stored link no longer works with Webex (type **connect**)';
+    case 'linked':
+      return `linked${status.admin ? ', with admin access' : ''}`;
+    case 'unchecked':
+      return `linked${status.admin ? ', with admin access' : ''} (Webex could not be asked just now whether it still works)`;
+  }
 }

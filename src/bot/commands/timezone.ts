@@ -3,27 +3,17 @@
  * Bare `timezone` says what is in effect and where it comes from.
  */
 import { escapeMarkdown } from '../../report/escape';
-import { formatAccessTime, safeLocale } from '../../report/time';
-import type { Conversation } from '../replies';
-import type { BotServices } from '../services';
-import { requesterZone } from './audit';
+import { formatAccessTime } from '../../report/time';
+import type { CommandContext } from '../middleware/context';
 import { noticeReply } from './notice';
 
 export type TimezoneRequest = { mode: 'set'; zone: string } | { mode: 'auto' } | { mode: 'show' };
 
-export async function runTimezone(
-  services: BotServices,
-  conversation: Conversation,
-  request: TimezoneRequest,
-): Promise<void> {
-  const personId = conversation.place.person.id;
-  if (request.mode === 'set')
-    await services.store.saveSettings(personId, { timezone: request.zone });
-  if (request.mode === 'auto') await services.store.saveSettings(personId, { timezone: null });
+export async function runTimezone(ctx: CommandContext, request: TimezoneRequest): Promise<void> {
+  if (request.mode === 'set') await ctx.saveSettings({ timezone: request.zone });
+  if (request.mode === 'auto') await ctx.saveSettings({ timezone: null });
 
-  const settings = await services.store.getSettings(personId);
-  const zone = await requesterZone(services, personId, settings);
-  const locale = safeLocale(settings.locale ?? services.config.defaultLocale);
+  const { zone, locale } = await ctx.preferences();
   const example = formatAccessTime(Date.now(), zone.zone, locale);
   const title =
     request.mode === 'set'
@@ -31,7 +21,7 @@ export async function runTimezone(
       : request.mode === 'auto'
         ? 'Time zone follows your Webex profile'
         : `Your reports use ${zone.zone}`;
-  await conversation.say(
+  await ctx.conversation.say(
     noticeReply({
       title,
       text: `Reports show times in **${escapeMarkdown(zone.zone)}** (${zone.phrase}). Right now that is ${escapeMarkdown(example)}.`,

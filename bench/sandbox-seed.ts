@@ -3,9 +3,14 @@
  * bots, direct rooms and thousands of spaces. Everything is written straight into the state
  * without raising events (as the seed does), so no webhook fires for it.
  */
-import { newToken, stableUuid } from './seed';
-import type { SandboxMembership, SandboxPerson, SandboxRoom, SandboxState } from './state';
-import { webexId } from './state';
+import { newToken, stableUuid } from '../src/sandbox/seed';
+import type {
+  SandboxMembership,
+  SandboxPerson,
+  SandboxRoom,
+  SandboxState,
+} from '../src/sandbox/state';
+import { webexId } from '../src/sandbox/state';
 
 /** Bench objects carry this creation time. */
 const BENCH_TIME = '2024-02-01T09:00:00.000Z';

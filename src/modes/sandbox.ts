@@ -1,5 +1,5 @@
 /**
- * Sandbox mode: start the embedded Webex, point the bot at it, and leave `data/sandbox.json`
+ * Sandbox mode: start the embedded Webex (src/sandbox/, which knows nothing of the bot), point the bot at it, and leave `data/sandbox.json`
  * behind so people, tests and tools know where everything is.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,11 +8,11 @@ import path from 'node:path';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import { startApp, type RunningApp } from '../app';
-import { loadOrCreateSandboxKey } from '../auth/token-crypto';
 import { loadManifest } from '../bot/manifest';
-import { registerIntegration } from './routes/oauth';
-import { startSandbox, type Sandbox } from './server';
-import type { SandboxFacts } from './facts';
+import type { SandboxFacts } from '../sandbox/facts';
+import { registerIntegration } from '../sandbox/routes/oauth';
+import { startSandbox, type Sandbox } from '../sandbox/server';
+import { loadOrCreateSandboxKey } from './sandbox-key';
 
 export interface SandboxFile extends SandboxFacts {
   apiUrl: string;

@@ -1,0 +1,202 @@
+/**
+ * The one place that hosts `webex-node-bot-framework`: it loads it, starts it in webhook mode,
+ * routes its SDK reads through our client, hands it verified envelopes and turns its events
+ * into plain Webex objects. Nothing outside this folder touches the framework or the SDK.
+ */
+import type Framework from 'webex-node-bot-framework';
+import type {
+  Bot,
+  Trigger,
+  WebexAttachmentAction,
+  WebexMessage,
+  WebexPerson,
+  WebexWebhook,
+} from 'webex-node-bot-framework';
+import type { WebhookEnvelope } from '../envelope';
+import type { WebexHttp } from '../../webex/client';
+import { loadFramework, type ProcessEvent } from './load';
+import { botReads, replaceSdkReads, watchSdkRequests } from './sdk-reads';
+import { joinConcurrentSpawns } from './spawn';
+import { frameworkWebhookName } from './webhook-name';
+
+export type { WebexAttachmentAction, WebexMessage, WebexPerson, WebexWebhook };
+
+export interface BotIdentity {
+  id: string;
+  email: string;
+  displayName: string;
+}
+
+/** A message the framework accepted, with its sender. */
+export interface FrameworkMessage {
+  message: WebexMessage;
+  sender: WebexPerson;
+  roomType: 'direct' | 'group';
+}
+
+/** A card click the framework accepted, with the person who clicked. */
+export interface FrameworkCardAction {
+  action: WebexAttachmentAction;
+  sender: WebexPerson;
+  roomType: 'direct' | 'group';
+}
+
+export interface FrameworkAdapterOptions {
+  apiUrl: string;
+  botToken: string;
+  /** `<PUBLIC_URL>/webhooks/webex` */
+  webhookUrl: string;
+  webhookSecret: string;
+  /** Our retrying client: the framework's per-event and per-space reads go through it. */
+  http: WebexHttp;
+  onMessage: (event: FrameworkMessage) => void;
+  onCardAction: (event: FrameworkCardAction) => void;
+  logger?: { warn(obj: Record<string, unknown>, msg: string): void };
+  /** How long {@link FrameworkAdapter.start} waits for the framework's own webhook creation. */
+  webhookWaitMs?: number;
+}
+
+/** The framework's two webhooks, by our names for them. */
+export interface FrameworkWebhooks {
+  messages?: WebexWebhook;
+  cardActions?: WebexWebhook;
+}
+
+export class FrameworkAdapter {
+  /** HTTP calls the SDK made itself after start (first few): each bypassed our client. */
+  readonly unroutedSdkCalls: string[] = [];
+
+  private constructor(
+    private readonly framework: Framework,
+    private readonly processEvent: ProcessEvent,
+    readonly identity: BotIdentity,
+    /** The name of the framework's webhooks; it drops events whose `name` differs. */
+    readonly webhookName: string,
+  ) {}
+
+  /**
+   * Starts the framework in webhook mode and waits until its own (unawaited) webhook creation
+   * has finished or failed.
+   * @example const adapter = await FrameworkAdapter.start({ apiUrl, botToken, webhookUrl, ... });
+   */
+  static async start(options: FrameworkAdapterOptions): Promise<FrameworkAdapter> {
+    const { Framework: FrameworkCtor, processEvent } = loadFramework(options.apiUrl);
+    const framework = new FrameworkCtor({
+      token: options.botToken,
+      webhookUrl: options.webhookUrl,
+      webhookSecret: options.webhookSecret,
+      // Only touch webhooks this deployment created, never another app's.
+      removeWebhooksOnStart: false,
+      // Spaces are discovered when they first speak, so start-up does not list memberships.
+      maxStartupSpaces: 0,
+      messageFormat: 'markdown',
+    });
+    joinConcurrentSpawns(framework);
+    await framework.start();
+    const reads = botReads(options.http, options.botToken);
+    replaceSdkReads(framework.webex, reads);
+    framework.on('message', (bot: Bot, trigger: Trigger) => {
+      if (!trigger.message) return;
+      options.onMessage({
+        message: trigger.message,
+        sender: trigger.person,
+        roomType: trigger.message.roomType ?? bot.room.type,
+      });
+    });
+    // It emits 'message' only for text that is not blank; a blank one still deserves an answer.
+    framework.on('messageCreated', (message: WebexMessage) => {
+      if (!isBlankText(message)) return;
+      reads.getPerson(message.personId).then(
+        (sender) => options.onMessage({ message, sender, roomType: message.roomType ?? 'direct' }),
+        (err: unknown) => options.logger?.warn({ err }, 'sender of a blank message not found'),
+      );
+    });
+    framework.on('attachmentAction', (bot: Bot, trigger: Trigger) => {
+      if (!trigger.attachmentAction) return;
+      options.onCardAction({
+        action: trigger.attachmentAction,
+        sender: trigger.person,
+        roomType: bot.room.type,
+      });
+    });
+    const identity: BotIdentity = {
+      id: framework.person.id,
+      email: framework.email,
+      displayName: framework.person.displayName,
+    };
+    const adapter = new FrameworkAdapter(
+      framework,
+      processEvent,
+      identity,
+      frameworkWebhookName(options.webhookUrl, identity.email),
+    );
+    await adapter.webhooksSettled(options.webhookWaitMs ?? 15_000);
+    // From here on (its webhook set-up is done) every Webex call should be ours.
+    watchSdkRequests(framework.webex, (call) => {
+      if (adapter.unroutedSdkCalls.length < 20) adapter.unroutedSdkCalls.push(call);
+      options.logger?.warn({ call }, 'the framework made a Webex call that bypasses our client');
+    });
+    return adapter;
+  }
+
+  /**
+   * Hands a verified envelope to the framework's processing step; resolves once the framework
+   * has handled it (and called `onMessage` / `onCardAction` if it was one).
+   * @example await adapter.handle(envelope);
+   */
+  async handle(envelope: WebhookEnvelope): Promise<void> {
+    await this.processEvent(this.framework, envelope);
+  }
+
+  /** The framework's webhooks as it knows them (an empty slot if it has none). */
+  get webhooks(): FrameworkWebhooks {
+    return {
+      messages: hasId(this.framework.webhook) ? this.framework.webhook : undefined,
+      cardActions: hasId(this.framework.cardsWebhook) ? this.framework.cardsWebhook : undefined,
+    };
+  }
+
+  /**
+   * Gives the framework webhooks made by someone else (our supervisor) when its own creation
+   * failed: its event filter compares every envelope's name with the webhook it holds.
+   * @example adapter.adoptWebhooks({ messages: hooks.get('all'), cardActions: hooks.get('attachmentActions') });
+   */
+  adoptWebhooks(hooks: FrameworkWebhooks): void {
+    if (!hasId(this.framework.webhook) && hooks.messages) this.framework.webhook = hooks.messages;
+    if (!hasId(this.framework.cardsWebhook) && hooks.cardActions) {
+      this.framework.cardsWebhook = hooks.cardActions;
+    }
+  }
+
+  /**
+   * Stops the framework but leaves the webhooks in place: the framework's own `stop()` deletes
+   * every webhook with its name, which would cut off another replica, or this one's successor.
+   * @example await adapter.stop();
+   */
+  async stop(): Promise<void> {
+    const hooks = this.framework.webex.webhooks;
+    // Its clean-up lists its webhooks and removes each: it finds none, and removing is a no-op.
+    hooks.list = () => Promise.resolve({ items: [] });
+    hooks.remove = () => Promise.resolve(undefined);
+    await this.framework.stop();
+  }
+
+  private async webhooksSettled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      // Both start as `{}`; an id means created, `false` means creation failed.
+      if (this.framework.webhook === false) return;
+      if (hasId(this.framework.webhook) && hasId(this.framework.cardsWebhook)) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+  }
+}
+
+/** Only white space, and no files: the framework drops it without a 'message' event. */
+function isBlankText(message: WebexMessage & { files?: string[] }): boolean {
+  return typeof message.text === 'string' && message.text.trim() === '' && !message.files?.length;
+}
+
+function hasId(hook: WebexWebhook | Record<string, never> | false): hook is WebexWebhook {
+  return typeof hook === 'object' && typeof hook.id === 'string';
+}

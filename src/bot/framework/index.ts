@@ -1,0 +1,10 @@
+/** Everything the bot needs from webex-node-bot-framework, behind one small surface. */
+export {
+  FrameworkAdapter,
+  type BotIdentity,
+  type FrameworkAdapterOptions,
+  type FrameworkCardAction,
+  type FrameworkMessage,
+  type FrameworkWebhooks,
+} from './adapter';
+export { frameworkWebhookName } from './webhook-name';

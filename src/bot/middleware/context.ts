@@ -1,0 +1,121 @@
+/**
+ * What a command sees: the person, the place, their preferences and the few services it
+ * uses, bound to that person. Never the whole {@link BotServices} bag.
+ */
+import type { PendingRequest } from '../../auth/linking';
+import { NotConnectedError } from '../../errors';
+import type { ExplainContext } from '../../errors';
+import type { Logger } from '../../log';
+import type { SettingsPatch } from '../../store/store';
+import type { WebexHttp } from '../../webex/client';
+import { getMe } from '../../webex/people';
+import { askToConnect } from '../commands/connect';
+import { resolvePreferences, type Preferences } from '../preferences';
+import type { RecordsCache } from '../records-cache';
+import type { Conversation, ConversationPlace } from '../replies';
+import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
+import type { BotServices } from '../services';
+
+/** The linked account as the pipeline found it. */
+export interface AccountAccess {
+  scopes: string[];
+  /** Granted every admin scope of the manifest. */
+  admin: boolean;
+}
+
+/** Whether the stored link still works when asked of Webex. */
+export type AccountStatus =
+  | { state: 'not-linked' }
+  | { state: 'linked'; admin: boolean }
+  | { state: 'needs-reconnecting' }
+  /** Linked, but Webex could not be asked just now. */
+  | { state: 'unchecked'; admin: boolean };
+
+export interface CommandContext {
+  person: Person;
+  place: ConversationPlace;
+  conversation: Conversation;
+  /** Set when the person has linked an account (read once per event). */
+  account?: AccountAccess;
+  /** Zone and locale in effect; `commandZone` is a `tz` given on the command. */
+  preferences(commandZone?: string): Promise<Preferences>;
+  /** Calls Webex with this person's own token (refreshed once after a 401). */
+  asPerson<T>(call: (http: WebexHttp, token: string) => Promise<T>): Promise<T>;
+  /** Sends the connect card privately. */
+  connect(options: {
+    admin: boolean;
+    pending?: PendingRequest;
+    alreadyConnected?: boolean;
+  }): Promise<void>;
+  saveSettings(patch: SettingsPatch): Promise<void>;
+  /** Asks Webex whether the stored link still works. */
+  checkAccount(): Promise<AccountStatus>;
+  /** Deletes everything stored for the person (tokens, settings, cached reports). */
+  forget(): Promise<void>;
+  recordsCache: RecordsCache;
+  logger: Logger;
+}
+
+/** What a routed event is about to run: filled in by the routing steps. */
+export interface Route {
+  /** The manifest command it belongs to (decides whether an account is needed). */
+  command: string;
+  /** The metric label: the command, or the card action. */
+  label: string;
+  /** The host whose data is read for someone else; needs the admin scopes. */
+  host?: string;
+  /** Typed text to run again once the person has linked their account. */
+  pendingText?: string;
+  /** Expected failures are answered privately, with this note in a group space. */
+  failure?: { note: string; explain: ExplainContext };
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/** The pipeline's context for one event. Steps fill in `route` and `account`. */
+export interface BotContext extends CommandContext {
+  event: IncomingMessage | IncomingCardAction;
+  route?: Route;
+}
+
+/**
+ * The context for `event`, bound to its person.
+ * @example const ctx = createContext(services, event, conversation);
+ */
+export function createContext(
+  services: BotServices,
+  event: IncomingMessage | IncomingCardAction,
+  conversation: Conversation,
+): BotContext {
+  const { tokens, http, store, linker, recordsCache, logger } = services;
+  const personId = event.person.id;
+  const ctx: BotContext = {
+    event,
+    person: event.person,
+    place: conversation.place,
+    conversation,
+    preferences: (commandZone) => resolvePreferences(services, personId, commandZone),
+    asPerson: (call) => tokens.withToken(personId, (token) => call(http, token)),
+    connect: (options) => askToConnect(linker, conversation, options),
+    saveSettings: async (patch) => void (await store.saveSettings(personId, patch)),
+    checkAccount: async () => {
+      const account = ctx.account;
+      if (!account) return { state: 'not-linked' };
+      try {
+        await tokens.withToken(personId, (token) => getMe(http, token));
+        return { state: 'linked', admin: account.admin };
+      } catch (err) {
+        // Undecryptable, refused on refresh (invalid_grant) or revoked: it no longer works.
+        if (err instanceof NotConnectedError) return { state: 'needs-reconnecting' };
+        logger.warn({ err }, 'could not check the account link');
+        return { state: 'unchecked', admin: account.admin };
+      }
+    },
+    forget: async () => {
+      await tokens.disconnect(personId);
+      recordsCache.forget(personId);
+    },
+    recordsCache,
+    logger,
+  };
+  return ctx;
+}

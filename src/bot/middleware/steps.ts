@@ -1,0 +1,152 @@
+/**
+ * The bot's built-in steps, each doing one thing. They are put in order in one place:
+ * {@link CommandDispatcher} in ../dispatcher.ts.
+ */
+import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
+import type { PersonTokens } from '../../auth/person-tokens';
+import { MissingScopeError, NotConnectedError } from '../../errors';
+import type { Logger } from '../../log';
+import type { Metrics } from '../../metrics';
+import { errorReply, noticeReply } from '../commands/notice';
+import { loadManifest } from '../manifest';
+import type { Messenger } from '../replies';
+import { step, type Step } from './compose';
+import type { BotContext } from './context';
+
+/** Webex may echo the bot's own messages; they are never commands. */
+export function ignoreOwnMessages(selfId: () => string | undefined): Step<BotContext> {
+  return step('ignoreOwnMessages', async (ctx, next) => {
+    if (ctx.event.kind === 'message' && ctx.person.id === selfId()) return;
+    await next();
+  });
+}
+
+/**
+ * Anything a later step did not answer (the store or Webex down, a bug) still gets the
+ * person a private answer rather than silence.
+ * @example await answerUnexpected({ messenger, logger }, personId, () => work());
+ */
+export async function answerUnexpected(
+  deps: { messenger: Messenger; logger: Logger },
+  personId: string,
+  work: () => Promise<void>,
+): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    deps.logger.error({ err }, 'command failed');
+    await deps.messenger
+      .send({ toPersonId: personId }, errorReply(err))
+      .catch((sendErr: unknown) =>
+        deps.logger.error({ err: sendErr }, 'could not tell the person it failed'),
+      );
+  }
+}
+
+export function errorBoundary(deps: { messenger: Messenger; logger: Logger }): Step<BotContext> {
+  return step('errorBoundary', (ctx, next) => answerUnexpected(deps, ctx.person.id, next));
+}
+
+/**
+ * ALLOWED_EMAIL_DOMAINS. A typed command is told why; a card click is dropped without a
+ * word, because a forged submission needs no card of ours.
+ */
+export function allowedDomains(domains: readonly string[], logger: Logger): Step<BotContext> {
+  return step('allowedDomains', async (ctx, next) => {
+    if (isAllowedEmail(ctx.person.email, domains)) return next();
+    if (ctx.event.kind === 'cardAction') {
+      logger.info({ messageId: ctx.event.messageId }, 'card click from another domain ignored');
+      return;
+    }
+    await ctx.conversation.say(
+      noticeReply({
+        title: 'Not available for your organisation',
+        text: 'This bot only serves people from the organisations it was set up for. Ask your Webex admin if you need it.',
+      }),
+    );
+  });
+}
+
+/** Counts and times what runs; expected failures are answered inside, so a throw is a bug. */
+export function measured(metrics: Metrics): Step<BotContext> {
+  return step('measured', async (ctx, next) => {
+    const label = routeOf(ctx).label;
+    const stop = metrics.commandSeconds.startTimer({ command: label });
+    try {
+      await next();
+      metrics.commands.inc({ command: label, outcome: 'ok' });
+    } catch (err) {
+      metrics.commands.inc({ command: label, outcome: 'error' });
+      throw err;
+    } finally {
+      stop();
+    }
+  });
+}
+
+/**
+ * A missing account link starts linking (and runs the typed command once linked). Other
+ * failures of commands that read Webex are explained privately.
+ */
+export function answerFailures(logger: Logger): Step<BotContext> {
+  return step('answerFailures', async (ctx, next) => {
+    const route = routeOf(ctx);
+    try {
+      await next();
+    } catch (err) {
+      if (err instanceof NotConnectedError) {
+        const { room, threadId } = ctx.place;
+        await ctx.connect({
+          admin: route.host !== undefined,
+          pending: route.pendingText
+            ? { text: route.pendingText, roomId: room.id, roomType: room.type, threadId }
+            : undefined,
+        });
+        return;
+      }
+      if (!route.failure) throw err;
+      logger.warn({ err, command: route.label }, 'command failed for the person');
+      await ctx.conversation.sayPrivately(
+        errorReply(err, route.failure.explain),
+        route.failure.note,
+      );
+    }
+  });
+}
+
+/** Reads the person's account once; commands marked `needsAccount` in manifest.json need one. */
+export function requireAccount(tokens: PersonTokens): Step<BotContext> {
+  const needsAccount = new Set(
+    loadManifest()
+      .commands.filter((c) => c.needsAccount)
+      .map((c) => c.name),
+  );
+  const adminScopes = loadManifest().scopes.admin;
+  return step('requireAccount', async (ctx, next) => {
+    const scopes = await tokens.scopes(ctx.person.id);
+    if (scopes) ctx.account = { scopes, admin: hasAdminScopes(scopes, adminScopes) };
+    if (!scopes && needsAccount.has(routeOf(ctx).command)) throw new NotConnectedError('never');
+    await next();
+  });
+}
+
+/** Reading another host's recordings needs the admin scopes. */
+export function adminScope(): Step<BotContext> {
+  const [adminScopeName] = loadManifest().scopes.admin;
+  return step('adminScope', async (ctx, next) => {
+    if (routeOf(ctx).host !== undefined && !ctx.account?.admin) {
+      throw new MissingScopeError(adminScopeName);
+    }
+    await next();
+  });
+}
+
+/** The end of the pipeline. */
+export function runCommand(): Step<BotContext> {
+  return step('runCommand', (ctx) => routeOf(ctx).run(ctx));
+}
+
+function routeOf(ctx: BotContext) {
+  if (!ctx.route) throw new Error('no route: a routing step must come first');
+  return ctx.route;
+}

@@ -1,0 +1,279 @@
+/**
+ * Contract tests of every place the bot touches webex-node-bot-framework or its SDK
+ * (src/bot/framework/), against the real framework and the sandbox. Each fails if a framework
+ * or SDK upgrade changes the behaviour the adapter relies on.
+ */
+import type { WebexWebhook } from 'webex-node-bot-framework';
+import {
+  FrameworkAdapter,
+  frameworkWebhookName,
+  type FrameworkCardAction,
+  type FrameworkMessage,
+} from '../../src/bot/framework';
+import { newToken } from '../../src/sandbox/seed';
+import type { Sandbox } from '../../src/sandbox/server';
+import { webexId } from '../../src/sandbox/state';
+import type { WebhookEnvelope } from '../../src/bot/envelope';
+import { createWebexHttp } from '../../src/webex/client';
+import {
+  call,
+  startReceiver,
+  startSeededSandbox,
+  type Receiver,
+  type Seeded,
+} from '../sandbox/helpers';
+
+let sandbox: Sandbox;
+let s: Seeded;
+let receiver: Receiver;
+const savedEnv = {
+  HYDRA_SERVICE_URL: process.env.HYDRA_SERVICE_URL,
+  WEBEX_LOG_LEVEL: process.env.WEBEX_LOG_LEVEL,
+};
+
+beforeAll(async () => {
+  process.env.WEBEX_LOG_LEVEL = 'silent';
+  ({ sandbox, s } = await startSeededSandbox());
+  receiver = await startReceiver();
+});
+
+afterAll(async () => {
+  for (const [name, value] of Object.entries(savedEnv)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  await receiver?.close();
+  await sandbox?.close();
+});
+
+interface Started {
+  adapter: FrameworkAdapter;
+  messages: FrameworkMessage[];
+  cardActions: FrameworkCardAction[];
+}
+
+async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
+  const messages: FrameworkMessage[] = [];
+  const cardActions: FrameworkCardAction[] = [];
+  const adapter = await FrameworkAdapter.start({
+    apiUrl: sandbox.apiUrl,
+    botToken: s.bot.token,
+    webhookUrl,
+    webhookSecret: 'contract-secret',
+    http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
+    onMessage: (event) => messages.push(event),
+    onCardAction: (event) => cardActions.push(event),
+  });
+  return { adapter, messages, cardActions };
+}
+
+function botWebhooks(): WebexWebhook[] {
+  return [...sandbox.state.webhooks.values()].filter((w) => w.createdBy === s.bot.id);
+}
+
+/** Every delivery since `from`, once the sandbox has sent all it queued. */
+async function deliveredSince(from: number): Promise<WebhookEnvelope[]> {
+  await sandbox.webhooks.idle();
+  return receiver.deliveries.slice(from).map((d) => d.body as unknown as WebhookEnvelope);
+}
+
+/** A person who has never talked to the bot (no direct space with it yet). */
+function newPerson(name: string): { id: string; email: string; token: string } {
+  const id = webexId('PEOPLE');
+  const email = `${name}@example.com`;
+  sandbox.state.people.set(id, {
+    id,
+    emails: [email],
+    displayName: name,
+    orgId: sandbox.state.orgId,
+    type: 'person',
+    created: new Date().toISOString(),
+    admin: false,
+  });
+  const token = newToken();
+  sandbox.state.tokens.set(token, { token, personId: id, scopes: ['spark:all'], kind: 'personal' });
+  return { id, email, token };
+}
+
+describe('the framework behind the adapter', () => {
+  let started: Started;
+
+  beforeAll(async () => {
+    sandbox.faults.resetCounts();
+    started = await startAdapter();
+  });
+
+  afterAll(async () => {
+    await started?.adapter.stop();
+  });
+
+  it('talks to the API URL it was loaded for and knows who the bot is', () => {
+    expect(process.env.HYDRA_SERVICE_URL).toBe(sandbox.apiUrl);
+    expect(started.adapter.identity).toEqual({
+      id: s.bot.id,
+      email: s.bot.email,
+      displayName: s.bot.displayName,
+    });
+    // The SDK's identity read reached the sandbox, not webexapis.com.
+    expect(sandbox.faults.counts().byRoute['GET /v1/people/me']).toBe(1);
+  });
+
+  it('holds both webhooks it created, under the name it filters events by', () => {
+    const hooks = botWebhooks();
+    expect(hooks.map((h) => `${h.resource}/${h.event}`).sort()).toEqual([
+      'all/all',
+      'attachmentActions/created',
+    ]);
+    expect(hooks.every((h) => h.name === started.adapter.webhookName)).toBe(true);
+    const { messages, cardActions } = started.adapter.webhooks;
+    expect(messages?.id).toBe(hooks.find((h) => h.resource === 'all')?.id);
+    expect(cardActions?.id).toBe(hooks.find((h) => h.resource === 'attachmentActions')?.id);
+  });
+
+  it('turns a delivered message into onMessage, and drops an envelope with another name', async () => {
+    const from = receiver.deliveries.length;
+    const sent = await call(sandbox, s.host.token, 'POST', '/messages', {
+      toPersonEmail: s.bot.email,
+      text: 'audit 1234',
+    });
+    expect(sent.status).toBe(200);
+    const [delivery] = await deliveredSince(from);
+    await started.adapter.handle({ ...delivery, name: 'c29tZW9uZSBlbHNl' });
+    expect(started.messages).toHaveLength(0);
+
+    await started.adapter.handle(delivery);
+    expect(started.messages).toHaveLength(1);
+    const [{ message, sender, roomType }] = started.messages;
+    expect(message).toMatchObject({
+      id: sent.body.id,
+      text: 'audit 1234',
+      roomId: sent.body.roomId,
+    });
+    expect(sender).toMatchObject({ id: s.host.id, emails: [s.host.email] });
+    expect(roomType).toBe('direct');
+  });
+
+  it('turns a card click (its own webhook) into onCardAction', async () => {
+    const card = await call(sandbox, s.bot.token, 'POST', '/messages', {
+      toPersonEmail: s.host.email,
+      markdown: 'card',
+      attachments: [
+        {
+          contentType: 'application/vnd.microsoft.card.adaptive',
+          content: { type: 'AdaptiveCard', version: '1.3', body: [], actions: [] },
+        },
+      ],
+    });
+    expect(card.status).toBe(200);
+    const from = receiver.deliveries.length;
+    const clicked = await call(sandbox, s.host.token, 'POST', '/attachment/actions', {
+      type: 'submit',
+      messageId: card.body.id,
+      inputs: { action: 'export' },
+    });
+    expect(clicked.status).toBeLessThan(300);
+    const deliveries = await deliveredSince(from);
+    for (const delivery of deliveries) await started.adapter.handle(delivery);
+    expect(started.cardActions).toHaveLength(1);
+    expect(started.cardActions[0].action).toMatchObject({
+      id: clicked.body.id,
+      messageId: card.body.id,
+      inputs: { action: 'export' },
+    });
+    expect(started.cardActions[0].sender.id).toBe(s.host.id);
+  });
+
+  it('answers a first message from a new person, sent while the new space is being set up', async () => {
+    const newcomer = newPerson('newcomer');
+    const from = receiver.deliveries.length;
+    const sent = await call(sandbox, newcomer.token, 'POST', '/messages', {
+      toPersonEmail: s.bot.email,
+      text: 'help',
+    });
+    expect(sent.status).toBe(200);
+    const deliveries = await deliveredSince(from);
+    // rooms:created, memberships:created (twice), messages:created: all at once, as Webex sends them.
+    expect(deliveries.map((d) => d.resource)).toContain('memberships');
+    const before = started.messages.length;
+    await Promise.all(deliveries.map((d) => started.adapter.handle(d)));
+    expect(started.messages.slice(before).map((m) => m.message.id)).toEqual([sent.body.id]);
+  });
+
+  it('made every Webex read after start through our client, none through the SDK', () => {
+    expect(started.adapter.unroutedSdkCalls).toEqual([]);
+    const byRoute = sandbox.faults.counts().byRoute;
+    // The SDK's people batcher asks GET /people?id=…; our client asks GET /people/{id}.
+    expect(byRoute['GET /v1/people']).toBeUndefined();
+    expect(byRoute['GET /v1/people/:id']).toBeGreaterThan(0);
+    expect(byRoute['GET /v1/rooms/:id']).toBeGreaterThan(0);
+  });
+});
+
+describe('webhook names', () => {
+  it("are the framework's own: the URL authority as written, even with capitals and :443", async () => {
+    const url = 'https://Bot.Example.com:443/webhooks/webex';
+    const name = frameworkWebhookName(url, s.bot.email);
+    expect(Buffer.from(name, 'base64').toString()).toBe(`Bot.Example.com:443 ${s.bot.email}`);
+    // What `new URL().host` would have made of it: another name, so another pair of webhooks.
+    expect(name).not.toBe(Buffer.from(`${new URL(url).host} ${s.bot.email}`).toString('base64'));
+
+    // A message sent before the webhooks exist is delivered nowhere; we hand it over ourselves.
+    const sent = await call(sandbox, s.colleague.token, 'POST', '/messages', {
+      toPersonEmail: s.bot.email,
+      text: 'help',
+    });
+    const { adapter, messages } = await startAdapter(url);
+    try {
+      expect(adapter.webhookName).toBe(name);
+      const created = botWebhooks().filter((h) => h.targetUrl === url);
+      expect(created.map((h) => h.name)).toEqual([name, name]);
+      await adapter.handle({
+        id: created[0].id,
+        name,
+        resource: 'messages',
+        event: 'created',
+        actorId: s.colleague.id,
+        data: { id: String(sent.body.id), roomId: String(sent.body.roomId) },
+      });
+      expect(messages.map((m) => m.message.id)).toEqual([sent.body.id]);
+    } finally {
+      await adapter.stop();
+      // Stopping keeps webhooks; these point nowhere, so they go.
+      for (const hook of botWebhooks().filter((h) => h.targetUrl === url)) {
+        await call(sandbox, s.bot.token, 'DELETE', `/webhooks/${hook.id}`);
+      }
+    }
+  });
+});
+
+describe('stopping', () => {
+  it('leaves both webhooks in place, and a successor takes events on them', async () => {
+    const first = await startAdapter();
+    const hooks = botWebhooks().filter((h) => h.targetUrl === receiver.url);
+    expect(hooks).toHaveLength(2);
+    await first.adapter.stop();
+    const listed = await call<{ items: WebexWebhook[] }>(sandbox, s.bot.token, 'GET', '/webhooks');
+    expect(
+      listed.body.items
+        .filter((h) => h.targetUrl === receiver.url)
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(hooks.map((h) => h.id).sort());
+
+    // Events sent while no bot runs are delivered on the kept webhooks, then handled after.
+    const from = receiver.deliveries.length;
+    const sent = await call(sandbox, s.admin.token, 'POST', '/messages', {
+      toPersonEmail: s.bot.email,
+      text: 'while stopped',
+    });
+    const [delivery] = await deliveredSince(from);
+    const successor = await startAdapter();
+    try {
+      await successor.adapter.handle(delivery);
+      expect(successor.messages.map((m) => m.message.text)).toEqual(['while stopped']);
+      expect(successor.messages[0].message.id).toBe(sent.body.id);
+    } finally {
+      await successor.adapter.stop();
+    }
+  });
+});
