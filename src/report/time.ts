@@ -46,16 +46,14 @@ export function isValidZone(zone: string | null | undefined): zone is string {
   const z = zone.trim();
   // Intl also accepts offsets such as "+05:00" on some Node versions; we want IANA names.
   if (z === '' || z.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z)) return false;
-  // Asked on every report; luxon builds an Intl.DateTimeFormat on each call.
-  let valid = validZones.get(z);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(z);
-    if (validZones.size < 1_000) validZones.set(z, valid);
-  }
-  return valid;
+  return validZones.memo(z);
 }
 
-const validZones = new Map<string, boolean>();
+/** Asked on every report; luxon builds an Intl.DateTimeFormat on each call. */
+const validZones = new LRUCache<string, boolean>({
+  max: 1_000,
+  memoMethod: (zone) => IANAZone.isValidZone(zone),
+});
 
 /**
  * A well-spelled name for a valid zone, or null. Intl is case-insensitive but its canonical
@@ -148,20 +146,20 @@ export function formatAccessTime(
  * locale: a card formats a time per row, and building the formatter costs more than using it.
  */
 function accessTimeFormat(zone: string, locale: string): Intl.DateTimeFormat {
-  const key = `${zone} ${locale}`;
-  let format = accessTimeFormats.get(key);
-  if (format === undefined) {
-    format = new Intl.DateTimeFormat(locale, {
+  return accessTimeFormats.memo(`${zone} ${locale}`);
+}
+
+const accessTimeFormats = new LRUCache<string, Intl.DateTimeFormat>({
+  max: 1_000,
+  memoMethod: (key) => {
+    const [zone, locale] = key.split(' ');
+    return new Intl.DateTimeFormat(locale, {
       ...DateTime.DATETIME_MED,
       timeZone: zone,
       timeZoneName: 'short',
     });
-    if (accessTimeFormats.size < 1_000) accessTimeFormats.set(key, format);
-  }
-  return format;
-}
-
-const accessTimeFormats = new Map<string, Intl.DateTimeFormat>();
+  },
+});
 
 /** The locale if Intl supports it, else en-US. @example safeLocale('de-DE') // "de-DE" */
 export function safeLocale(locale: string | null | undefined): string {
@@ -187,16 +185,13 @@ const safeLocales = new LRUCache<string, string>({
  * @example numberFormat('de-DE').format(2500) // "2.500"
  */
 export function numberFormat(locale: string | null | undefined): Intl.NumberFormat {
-  const safe = safeLocale(locale);
-  let format = numberFormats.get(safe);
-  if (format === undefined) {
-    format = new Intl.NumberFormat(safe);
-    if (numberFormats.size < 1_000) numberFormats.set(safe, format);
-  }
-  return format;
+  return numberFormats.memo(safeLocale(locale));
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormats = new LRUCache<string, Intl.NumberFormat>({
+  max: 1_000,
+  memoMethod: (safe) => new Intl.NumberFormat(safe),
+});
 
 let allZones: string[] | undefined;
 function zoneNames(): string[] {
