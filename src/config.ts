@@ -27,6 +27,8 @@ export interface Config {
   groupReply: GroupReply;
   allowedEmailDomains: string[];
   logLevel: string;
+  /** How often the leading replica reconciles the webhooks. */
+  webhookReconcileSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
@@ -150,6 +152,14 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
+  WEBHOOK_RECONCILE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 60' })
+      .min(1, { error: 'must be at least 1 second, e.g. 60' })
+      .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
+      .default(60),
+  ),
 });
 
 const WEBEX_MODE_REQUIRED = [
@@ -223,5 +233,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
+    webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
   };
 }
