@@ -6,6 +6,7 @@
  * Exit status: 0 done (status: everything as desired), 1 status found something to fix or a
  * Webex call failed, 2 usage or configuration problem.
  */
+import dotenv from 'dotenv';
 import { ConfigError, DEFAULT_API_URL, loadConfig } from '../config';
 import { frameworkWebhookName } from '../bot/framework/webhook-name';
 import { WebhookReconciler, type WebhookVerdict } from '../bot/webhooks';
@@ -168,6 +169,8 @@ function printVerdicts(title: string, verdicts: WebhookVerdict[], io: CliIo): vo
 }
 
 if (require.main === module) {
+  // The bot's own settings, from `.env` as the bot reads them (the real environment wins).
+  dotenv.config({ quiet: true });
   runWebhooksCli(process.argv.slice(2), process.env, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),
