@@ -132,6 +132,21 @@ async function leaders(among: Replica[]): Promise<Replica[]> {
   return among.filter((_, i) => flags[i]);
 }
 
+/** `audit_bot_webhook_reconciles_total{outcome}` summed over the running replicas. */
+async function reconciles(outcome: string): Promise<number> {
+  let total = 0;
+  for (const r of replicas.filter((x) => x.bot.child.exitCode === null)) {
+    const res = await fetch(`http://127.0.0.1:${r.port}/metrics`).catch(() => undefined);
+    const text = res?.ok ? await res.text() : '';
+    const line = new RegExp(
+      `^audit_bot_webhook_reconciles_total\\{outcome="${outcome}"\\} (\\d+)$`,
+      'm',
+    );
+    total += Number(line.exec(text)?.[1] ?? 0);
+  }
+  return total;
+}
+
 function botHooks(): SandboxWebhook[] {
   return [...sandbox.state.webhooks.values()].filter((w) => w.createdBy === sandbox.facts().bot.id);
 }
@@ -222,6 +237,11 @@ it('the leader reactivates an inactive webhook and removes a duplicate of ours, 
   expect(sandbox.state.webhooks.has(cards.id)).toBe(true);
   expect(pairs(ours())).toEqual(BOTH);
   expect(sandbox.state.webhooks.get(String(other.body.id))?.name).toBe('another app');
+  // Counted by outcome: the two first created, one fixed (reactivated), one duplicate removed.
+  expect(await reconciles('created')).toBe(2);
+  expect(await reconciles('updated')).toBe(1);
+  expect(await reconciles('removed')).toBe(1);
+  expect(await reconciles('ok')).toBeGreaterThan(0);
 });
 
 it('kill -9 of the leader: the other takes over within the lease and reconciles', async () => {
