@@ -2,8 +2,7 @@
  * Entry point: read the configuration (the environment, filled in from `.env`), then run
  * against Webex (WEBEX_BOT_TOKEN set) or against the embedded sandbox (not set).
  */
-import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, loadDotenvFile, type Config } from './config';
 import { createLogger, logFormatFor, type Logger } from './log';
 import type { RunningApp } from './app';
 import { startWebexMode } from './modes/webex';
@@ -17,18 +16,6 @@ async function startSandboxMode(config: Config, logger: Logger): Promise<Running
     logger,
     print: (line: string) => process.stdout.write(`${line}\n`),
   });
-}
-
-/**
- * Fills in process.env from `.env` in the current directory, if there is one. Variables set in
- * the real environment win over the file (dotenv does not override).
- */
-function loadDotenvFile(): void {
-  const { error } = dotenv.config({ quiet: true });
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (error && code !== 'ENOENT') {
-    throw new ConfigError([`.env could not be read (${code ?? error.message}): fix or remove it`]);
-  }
 }
 
 async function main(): Promise<void> {
