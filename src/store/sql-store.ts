@@ -3,7 +3,6 @@ import type { SqlDriver } from './sql-driver';
 import {
   joinScopes,
   type CachedProfileTimezone,
-  type Leadership,
   type LeadershipClaim,
   type ClaimedInboxEvent,
   type InboxClaim,
@@ -121,14 +120,6 @@ export class SqlStore implements Store {
 
   async releaseLeadership(name: string, holder: string): Promise<void> {
     await this.db.run('DELETE FROM leader_leases WHERE name = ? AND holder = ?', [name, holder]);
-  }
-
-  async getLeadership(name: string, now: number): Promise<Leadership | null> {
-    const [row] = await this.db.query<{ holder: unknown; expires_at: unknown }>(
-      'SELECT holder, expires_at FROM leader_leases WHERE name = ? AND expires_at > ?',
-      [name, now],
-    );
-    return row ? { holder: String(row.holder), until: Number(row.expires_at) } : null;
   }
 
   async saveOAuthState(s: OAuthState): Promise<void> {

@@ -44,12 +44,6 @@ export interface LeadershipClaim {
   until: number;
 }
 
-/** Who holds a lease, and until when. */
-export interface Leadership {
-  holder: string;
-  until: number;
-}
-
 /** A pending OAuth authorization, keyed by the random `state` sent to Webex. */
 export interface OAuthState {
   state: string;
@@ -157,8 +151,6 @@ export interface Store {
   claimLeadership(claim: LeadershipClaim): Promise<boolean>;
   /** Gives the lease up at once if `holder` still holds it, so another process takes over. */
   releaseLeadership(name: string, holder: string): Promise<void>;
-  /** The current holder of the named lease, or null when free or lapsed at `now`. */
-  getLeadership(name: string, now: number): Promise<Leadership | null>;
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**
