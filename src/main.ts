@@ -6,7 +6,7 @@ import { ConfigError, loadConfig, loadDotenvFile, type Config } from './config';
 import { createLogger, logFormatFor, type Logger } from './log';
 import type { RunningApp } from './app';
 import { startWebexMode } from './modes/webex';
-import { StartupError } from './startup-errors';
+import { startFailureReport } from './startup-errors';
 
 /** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
 async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
@@ -63,12 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Something the operator can fix: one line saying what to do, status 2 as for config errors.
-  if (err instanceof StartupError) {
-    process.stderr.write(`The bot could not start: ${err.message}\n`);
-    process.exit(2);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`The bot could not start: ${message}\n`);
-  process.exit(1);
+  const { status, text } = startFailureReport(err);
+  process.stderr.write(`${text}\n`);
+  process.exit(status);
 });
