@@ -11,7 +11,7 @@ import type { WebexHttp } from '../../webex/client';
 import { getMe } from '../../webex/people';
 import { askToConnect } from '../commands/connect';
 import { resolvePreferences, type Preferences } from '../preferences';
-import type { RecordsCache } from '../records-cache';
+import type { PersonRecordsCache } from '../records-cache';
 import type { Conversation, ConversationPlace } from '../replies';
 import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
 import type { BotServices } from '../services';
@@ -52,7 +52,8 @@ export interface CommandContext {
   checkAccount(): Promise<AccountStatus>;
   /** Deletes everything stored for the person (tokens, settings, cached reports). */
   forget(): Promise<void>;
-  recordsCache: RecordsCache;
+  /** Reports recently fetched for this person (never another's). */
+  recordsCache: PersonRecordsCache;
   logger: Logger;
 }
 
@@ -114,7 +115,7 @@ export function createContext(
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
     },
-    recordsCache,
+    recordsCache: recordsCache.forPerson(personId),
     logger,
   };
   return ctx;
