@@ -154,11 +154,17 @@ export interface Store {
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**
-   * Atomically returns and deletes the state (single use). Null when unknown or already used.
-   * An expired state is still returned (and deleted): check `expiresAt` to say "expired".
+   * Atomically returns the state and marks it used at `now` (single use; its verifier and
+   * pending request are dropped). Null when unknown or already used: {@link isOAuthStateUsed}
+   * tells which, on any replica. An expired state is still returned: check `expiresAt`.
    */
-  takeOAuthState(state: string): Promise<OAuthState | null>;
-  /** Deletes states that expired before `now`; returns how many. */
+  takeOAuthState(state: string, now: number): Promise<OAuthState | null>;
+  /** True when the state was issued and has been taken (until it is purged). */
+  isOAuthStateUsed(state: string): Promise<boolean>;
+  /**
+   * Deletes states that expired unused before `now`, and used ones a day after their use (so
+   * "already used" is told that long); returns how many.
+   */
   purgeExpiredOAuthStates(now: number): Promise<number>;
 
   /** The person's settings; `{}` when none. */

@@ -197,22 +197,25 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         expiresAt: T0 + 600_000,
       };
       await store.saveOAuthState(saved);
-      expect(await store.takeOAuthState(state)).toEqual(saved);
-      expect(await store.takeOAuthState(state)).toBeNull();
+      expect(await store.isOAuthStateUsed(state)).toBe(false);
+      expect(await store.takeOAuthState(state, T0)).toEqual(saved);
+      expect(await store.takeOAuthState(state, T0)).toBeNull();
+      expect(await store.isOAuthStateUsed(state)).toBe(true);
+      expect(await store.isOAuthStateUsed(id('never-issued'))).toBe(false);
     });
 
     it('returns null for an unknown state, and leaves optional fields out', async () => {
-      expect(await store.takeOAuthState('nope')).toBeNull();
+      expect(await store.takeOAuthState('nope', T0)).toBeNull();
       const state = id('state');
       await store.saveOAuthState(oauthState(state));
-      const taken = await store.takeOAuthState(state);
+      const taken = await store.takeOAuthState(state, T0);
       expect(taken).toEqual({ state, personId: 'P', codeVerifier: 'v', scopes: [], expiresAt: T0 });
     });
 
     it('returns an expired state with its expiry so the caller can say "expired"', async () => {
       const state = id('state');
       await store.saveOAuthState(oauthState(state, { expiresAt: 5 }));
-      const taken = await store.takeOAuthState(state);
+      const taken = await store.takeOAuthState(state, T0);
       expect(taken?.expiresAt).toBe(5);
     });
 
@@ -220,7 +223,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       const state = id('state');
       await store.saveOAuthState(oauthState(state));
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => store.takeOAuthState(state)),
+        Array.from({ length: 5 }, () => store.takeOAuthState(state, T0)),
       );
       expect(results.filter((r) => r !== null)).toHaveLength(1);
     });
@@ -231,8 +234,19 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       await store.saveOAuthState(oauthState(old, { expiresAt: T0 - 1 }));
       await store.saveOAuthState(oauthState(fresh, { expiresAt: T0 + 60_000 }));
       expect(await store.purgeExpiredOAuthStates(T0)).toBeGreaterThanOrEqual(1);
-      expect(await store.takeOAuthState(old)).toBeNull();
-      expect(await store.takeOAuthState(fresh)).not.toBeNull();
+      expect(await store.takeOAuthState(old, T0)).toBeNull();
+      expect(await store.takeOAuthState(fresh, T0)).not.toBeNull();
+    });
+
+    it('keeps a used state (as used) for a day after its use, then purges it', async () => {
+      const state = id('used');
+      await store.saveOAuthState(oauthState(state, { expiresAt: T0 + 600_000 }));
+      await store.takeOAuthState(state, T0);
+      const day = 24 * 60 * 60_000;
+      await store.purgeExpiredOAuthStates(T0 + day - 1);
+      expect(await store.isOAuthStateUsed(state)).toBe(true);
+      await store.purgeExpiredOAuthStates(T0 + day);
+      expect(await store.isOAuthStateUsed(state)).toBe(false);
     });
   });
 
@@ -415,12 +429,12 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       }
       await store.forgetPerson(p);
       expect(await store.getAccount(p)).toBeNull();
-      expect(await store.takeOAuthState(`s-${p}`)).toBeNull();
+      expect(await store.takeOAuthState(`s-${p}`, T0)).toBeNull();
       expect(await store.getSettings(p)).toEqual({});
       expect(await store.getProfileTimezone(p)).toBeNull();
 
       expect(await store.getAccount(other)).not.toBeNull();
-      expect(await store.takeOAuthState(`s-${other}`)).not.toBeNull();
+      expect(await store.takeOAuthState(`s-${other}`, T0)).not.toBeNull();
       expect(await store.getSettings(other)).toEqual({ timezone: 'UTC' });
     });
   });
@@ -445,7 +459,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         fetchedAt: T0,
       });
       expect(await store.addInboxEvent(event)).toBe(false);
-      expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
+      expect((await store.takeOAuthState(state, T0))?.scopes).toEqual(['x']);
     });
   } else {
     it('starts empty after close and reopen (its data lives as long as the connection)', async () => {
