@@ -234,3 +234,107 @@ export function tally(
   const replied = sent.filter((text) => replies.has(text)).length;
   return { replied, lost, repeated };
 }
+
+/** Polls `condition` every 25 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitUntil(
+  what: string,
+  condition: () => boolean,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** With REPLICAS_REPORT=1, prints a scenario's counts to stderr (for notes on a run). */
+export function reportCounts(scenario: string, counts: unknown): void {
+  if (process.env.REPLICAS_REPORT) process.stderr.write(`${scenario}: ${JSON.stringify(counts)}\n`);
+}
+
+/**
+ * One person writing to the bot 1:1, and what came of each message.
+ * @example const talk = new Conversation(cluster, 'host@example.com'); await talk.send('help');
+ */
+export class Conversation {
+  readonly person: { id: string; email: string; token: string };
+  roomId = '';
+  private readonly textById = new Map<string, string>();
+
+  constructor(
+    private readonly cluster: ReplicaCluster,
+    email: string,
+  ) {
+    const person = cluster.sandbox.facts().users.find((u) => u.email === email);
+    if (!person) throw new Error(`no sandbox user ${email}`);
+    this.person = person;
+  }
+
+  /** Sends `text` to the bot; resolves with the message id. */
+  async send(text: string): Promise<string> {
+    const { sandbox } = this.cluster;
+    const response = await fetch(`${sandbox.apiUrl}/messages`, {
+      method: 'POST',
+      headers: {
+        Authorization: `Bearer ${this.person.token}`,
+        'Content-Type': 'application/json',
+      },
+      body: JSON.stringify({ toPersonEmail: sandbox.facts().bot.email, text }),
+    });
+    const body = (await response.json()) as { id: string; roomId: string };
+    if (response.status !== 200) throw new Error(`POST /messages: ${response.status}`);
+    this.roomId = body.roomId;
+    this.textById.set(body.id, text);
+    return body.id;
+  }
+
+  /** The bot's messages in this space after `messageId`, oldest first. */
+  botMessagesAfter(messageId: string): SandboxMessage[] {
+    const all = this.cluster.sandbox.state.messages.filter((m) => m.roomId === this.roomId);
+    const botId = this.cluster.sandbox.facts().bot.id;
+    return all
+      .slice(all.findIndex((m) => m.id === messageId) + 1)
+      .filter((m) => m.personId === botId);
+  }
+
+  /** Waits (up to `timeoutMs`) until every text in `sent` has a reply, then counts. */
+  async settle(sent: string[], timeoutMs = 20_000): Promise<ReturnType<typeof tally>> {
+    const { sandbox } = this.cluster;
+    const counts = () => tally(sent, countQuotedReplies(sandbox, this.roomId));
+    await sandbox.webhooks.idle();
+    // A timeout is not an error here: the counts say what is missing.
+    await waitUntil(
+      'every message to be answered',
+      () => counts().lost.length === 0,
+      timeoutMs,
+    ).catch(() => undefined);
+    await sandbox.webhooks.idle();
+    return counts();
+  }
+
+  /** What the proxy saw of the deliveries of these texts (for failure notes). */
+  deliveriesOf(
+    texts: string[],
+  ): Array<{ text?: string; backend?: string; status: number | string }> {
+    const { proxy, replicas } = this.cluster;
+    return proxy.deliveries
+      .filter((d) => d.dataId && texts.includes(this.textById.get(d.dataId) ?? ''))
+      .map((d) => ({
+        text: this.textById.get(d.dataId ?? ''),
+        backend: d.backend === undefined ? undefined : replicas[d.backend].name,
+        status: d.status,
+      }));
+  }
+
+  /** The replicas that acknowledged (200) each message's delivery through the proxy. */
+  acknowledgedBy(messageIds: string[]): string[][] {
+    const { proxy, replicas } = this.cluster;
+    return messageIds.map((id) =>
+      proxy.deliveries
+        .filter((d) => d.dataId === id && d.status === 200 && d.backend !== undefined)
+        .map((d) => replicas[d.backend ?? 0].name)
+        .sort(),
+    );
+  }
+}

@@ -3,76 +3,25 @@
  * the sandbox (in this process). Each scenario counts what a person sees: the replies in
  * their space, one per message, none lost and none repeated.
  */
-import axios, { type AxiosInstance } from 'axios';
 import {
-  botMessages,
-  countQuotedReplies,
+  Conversation,
+  reportCounts,
   startReplicaCluster,
-  tally,
+  waitUntil,
   type ReplicaCluster,
 } from '../helpers/replicas';
 
 jest.setTimeout(120_000);
 
 let cluster: ReplicaCluster;
-let api: AxiosInstance;
-let roomId: string;
-
-/** Sends a 1:1 message to the bot as the first seeded user; resolves with its id. */
-async function send(text: string): Promise<string> {
-  const { data } = await api.post<{ id: string; roomId: string }>('/messages', {
-    toPersonEmail: cluster.sandbox.facts().bot.email,
-    text,
-  });
-  roomId = data.roomId;
-  return data.id;
-}
-
-/** Which replicas acknowledged (200) the delivery of each message, through the proxy. */
-function acknowledgedBy(messageIds: string[]): Map<string, string[]> {
-  const byMessage = new Map<string, string[]>(messageIds.map((id) => [id, []]));
-  for (const delivery of cluster.proxy.deliveries) {
-    const names = delivery.dataId ? byMessage.get(delivery.dataId) : undefined;
-    if (names && delivery.status === 200 && delivery.backend !== undefined) {
-      names.push(cluster.replicas[delivery.backend].name);
-    }
-  }
-  return byMessage;
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
-
-/** Waits until every text in `sent` has a reply, or `timeoutMs` passed; then counts. */
-async function settle(sent: string[], timeoutMs = 20_000) {
-  await cluster.sandbox.webhooks.idle();
-  await until(
-    'every message to be answered',
-    () => tally(sent, countQuotedReplies(cluster.sandbox, roomId)).lost.length === 0,
-    timeoutMs,
-  ).catch(() => undefined); // the counts below say what is missing
-  return tally(sent, countQuotedReplies(cluster.sandbox, roomId));
-}
+let talk: Conversation;
 
 beforeAll(async () => {
   cluster = await startReplicaCluster();
-  const user = cluster.sandbox.facts().users[0];
-  api = axios.create({
-    baseURL: cluster.sandbox.apiUrl,
-    headers: { Authorization: `Bearer ${user.token}` },
-  });
-  // First contact, so both replicas' frameworks know the space before the counting starts.
-  await send('help');
-  await until(
-    'the answer to "help"',
-    () => botMessages(cluster.sandbox, roomId).length > 0,
-    15_000,
-  );
+  talk = new Conversation(cluster, 'colleague@example.com');
+  // First contact, so the space is set up before the counting starts.
+  const hello = await talk.send('help');
+  await waitUntil('the answer to "help"', () => talk.botMessagesAfter(hello).length > 0, 15_000);
 });
 
 afterAll(async () => {
@@ -91,10 +40,38 @@ it('answers 100 messages exactly once when each is delivered twice, once to each
   const ids: string[] = [];
   for (let i = 0; i < 100; i++) {
     sent.push(`twice ${i}`);
-    ids.push(await send(`twice ${i}`));
+    ids.push(await talk.send(`twice ${i}`));
   }
-  const { replied, lost, repeated } = await settle(sent);
-  const acknowledged = [...acknowledgedBy(ids).values()].map((names) => names.sort().join('+'));
-  expect(acknowledged).toEqual(ids.map(() => 'A+B'));
+  const { replied, lost, repeated } = await talk.settle(sent);
+  reportCounts('delivered twice', { sent: sent.length, replied, lost, repeated });
+  expect(talk.acknowledgedBy(ids).map((names) => names.join('+'))).toEqual(ids.map(() => 'A+B'));
   expect({ replied, lost, repeated }).toEqual({ replied: 100, lost: [], repeated: [] });
+});
+
+it('answers everything with one replica stopped for good, and both webhooks stay', async () => {
+  const [a, b] = cluster.replicas;
+  const webhookCounts: number[] = [cluster.sandbox.state.webhooks.size];
+  const watch = setInterval(() => webhookCounts.push(cluster.sandbox.state.webhooks.size), 20);
+  try {
+    expect(await b.stop()).toBe(0);
+    await waitUntil('the proxy to see B gone', () => !cluster.proxy.ready()[1], 5_000);
+    const sent: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      sent.push(`alone ${i}`);
+      await talk.send(`alone ${i}`);
+    }
+    const { replied, lost, repeated } = await talk.settle(sent);
+    reportCounts('one replica stopped', { sent: sent.length, replied, lost, repeated });
+    expect({ replied, lost, repeated }).toEqual({ replied: 20, lost: [], repeated: [] });
+    expect(a.running()).toBe(true);
+  } finally {
+    clearInterval(watch);
+  }
+  webhookCounts.push(cluster.sandbox.state.webhooks.size);
+  reportCounts('webhooks while B was stopped', {
+    looks: webhookCounts.length,
+    counts: [...new Set(webhookCounts)],
+  });
+  // messages (the firehose) and attachmentActions, at every look.
+  expect(new Set(webhookCounts)).toEqual(new Set([2]));
 });
