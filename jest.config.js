@@ -10,4 +10,7 @@ module.exports = {
     '^.+\\.ts$': 'ts-jest',
   },
   testTimeout: 30000,
+  // One PostgreSQL server per run: TEST_POSTGRES_URL, else 127.0.0.1:5432, else an embedded one.
+  globalSetup: '<rootDir>/test/store/global-setup.ts',
+  globalTeardown: '<rootDir>/test/store/global-teardown.ts',
 };

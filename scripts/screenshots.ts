@@ -3,7 +3,7 @@
  * throw-away data folder), drives the chat page in Chromium through an audit, and writes
  * docs/report-card.png (the report card alone) and docs/chat-page.png (the whole page).
  *
- * Usage: npm run screenshots   (builds, then runs this through scripts/run-ts.mjs)
+ * Usage: npm run screenshots   (builds the chat page, then runs this with tsx)
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';

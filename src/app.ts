@@ -125,7 +125,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       // Stop taking requests, finish what was acknowledged, then let go of Webex and the store.
       close: async () => {
         await receiver.stop();
-        if (!(await inFlight.drain(10_000))) {
+        if (!(await inFlight.drain(config.shutdownGraceSeconds * 1000))) {
           logger.warn({ pending: inFlight.size }, 'stopped with work still in flight');
         }
         await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));

@@ -27,9 +27,13 @@ export interface Config {
   groupReply: GroupReply;
   allowedEmailDomains: string[];
   logLevel: string;
+  /** How long SIGTERM waits for in-flight work before handing it to another replica. */
+  shutdownGraceSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
+/** Inside Kubernetes' default terminationGracePeriodSeconds (30), with room to hand work over. */
+export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 25;
 
 /** One line per problem, ready to print. */
 export class ConfigError extends Error {
@@ -53,6 +57,8 @@ const HOW_TO_FIX: Record<string, string> = {
   TOKEN_ENCRYPTION_KEY:
     'set it to 32 random bytes in base64, e.g. the output of `openssl rand -base64 32`; keep it: stored tokens cannot be read without it',
 };
+
+const SHUTDOWN_GRACE_FIX = `must be a whole number of seconds, 0 or more, e.g. ${DEFAULT_SHUTDOWN_GRACE_SECONDS} (the default); keep it below the platform's stop timeout (Kubernetes' terminationGracePeriodSeconds, Compose's stop_grace_period)`;
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -150,9 +156,27 @@ const envSchema = z.object({
     (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   ),
+  SHUTDOWN_GRACE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: SHUTDOWN_GRACE_FIX })
+      .int({ error: SHUTDOWN_GRACE_FIX })
+      .min(0, { error: SHUTDOWN_GRACE_FIX })
+      .default(DEFAULT_SHUTDOWN_GRACE_SECONDS),
+  ),
 });
 
-const WEBEX_MODE_REQUIRED = [
+/**
+ * Every environment variable the bot reads. `.env.example`, the README's table and the
+ * deployment files are checked against it (test/deploy/manifests.test.ts).
+ * @example CONFIG_VARIABLES.includes('PORT'); // true
+ */
+export const CONFIG_VARIABLES = Object.keys(
+  envSchema.shape,
+) as readonly (keyof typeof envSchema.shape)[];
+
+/** Set together with WEBEX_BOT_TOKEN; Webex mode refuses to start without each of them. */
+export const WEBEX_MODE_REQUIRED = [
   'PUBLIC_URL',
   'WEBEX_WEBHOOK_SECRET',
   'WEBEX_CLIENT_ID',
@@ -223,5 +247,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .map((d) => d.trim().toLowerCase())
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
+    shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS,
   };
 }

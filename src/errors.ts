@@ -1,6 +1,7 @@
 /**
- * The bot's own coded errors, and {@link explainError}: the one place that turns any failure
- * into the sentence a person reads. Nothing here ever includes a token or a stack trace.
+ * The bot's own coded errors; {@link explainError}, the one place that turns any failure into
+ * the sentence a person reads; and {@link isExpectedFailure} / {@link logFailure}, the one rule
+ * for how loudly a failure is logged. Nothing here ever includes a token.
  */
 import {
   OAuthGrantError,
@@ -10,7 +11,7 @@ import {
   WebexRateLimitedError,
   WebexTimeoutError,
 } from './webex/errors';
-import { escapeMarkdown } from './report/escape';
+import { escapeEmail, escapeMarkdown } from './report/escape';
 
 /** The person has no linked account (or it was revoked): they must run `connect`. */
 export class NotConnectedError extends Error {
@@ -51,7 +52,7 @@ export function explainError(err: unknown, context: ExplainContext = {}): Explan
   const recording = context.recordingId
     ? `recording ${escapeMarkdown(context.recordingId)}`
     : 'that recording';
-  const host = context.hostEmail ? escapeMarkdown(context.hostEmail) : undefined;
+  const host = context.hostEmail ? escapeEmail(context.hostEmail) : undefined;
   if (err instanceof NotConnectedError) {
     return err.reason === 'expired'
       ? {
@@ -136,4 +137,54 @@ export function explainError(err: unknown, context: ExplainContext = {}): Explan
     title: 'Something went wrong',
     text: "Something went wrong on my side. Please try again; if it keeps happening, tell the bot's administrator.",
   };
+}
+
+/** Webex answers about the request itself (bad ID, not allowed, not found), not faults. */
+const EXPECTED_WEBEX_STATUSES = new Set([400, 401, 403, 404]);
+
+/**
+ * Whether `err` is an answer the person gets about their own request (not linked, missing
+ * scope, link revoked, Webex 400/401/403/404) rather than a fault someone should look at
+ * (a bug, Webex or the store down, a timeout, rate limits we could not wait out).
+ *
+ * @example isExpectedFailure(new WebexApiError('Not found', { status: 404 })) // true
+ * @example isExpectedFailure(new TypeError('x is undefined')) // false
+ */
+export function isExpectedFailure(err: unknown): boolean {
+  if (err instanceof NotConnectedError || err instanceof MissingScopeError) return true;
+  if (err instanceof OAuthGrantError) return true;
+  return err instanceof WebexApiError && EXPECTED_WEBEX_STATUSES.has(err.status ?? 0);
+}
+
+/** The part of a pino logger {@link logFailure} needs. */
+export interface FailureLogger {
+  info(obj: Record<string, unknown>, msg: string): void;
+  error(obj: Record<string, unknown>, msg: string): void;
+}
+
+/**
+ * Logs a failed command or request: an expected failure at info, as one short line without a
+ * stack (its code, message, status and trackingId); anything else at error, with the stack.
+ *
+ * @example
+ * catch (err) { logFailure(logger, err, 'audit failed', { recordingId }); }
+ */
+export function logFailure(
+  logger: FailureLogger,
+  err: unknown,
+  msg: string,
+  fields: Record<string, unknown> = {},
+): void {
+  if (!isExpectedFailure(err)) {
+    logger.error({ ...fields, err }, msg);
+    return;
+  }
+  const e = err as Error & { code?: string; status?: number; trackingId?: string };
+  logger.info(
+    {
+      ...fields,
+      failure: { code: e.code, message: e.message, status: e.status, trackingId: e.trackingId },
+    },
+    msg,
+  );
 }

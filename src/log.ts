@@ -3,6 +3,7 @@
  * tokens, secrets and authorization headers must never reach a log line.
  */
 import pino, { type Logger } from 'pino';
+import type PinoPretty from 'pino-pretty';
 
 export type { Logger };
 
@@ -44,11 +45,28 @@ export function serializeError(err: unknown): Record<string, unknown> {
   return safe;
 }
 
+/** `json`: one object per line, for log collectors. `pretty`: lines a person reads. */
+export type LogFormat = 'json' | 'pretty';
+
 /**
- * Creates the application logger.
+ * Pretty when a person is likely watching: stdout is a terminal, or the sandbox (`npm start`
+ * without a bot token) is running. JSON otherwise, e.g. under a process manager or in a container.
+ *
+ * @example logFormatFor({ stdoutIsTerminal: false, mode: 'webex' }) // 'json'
+ */
+export function logFormatFor(where: { stdoutIsTerminal: boolean; mode: string }): LogFormat {
+  return where.stdoutIsTerminal || where.mode === 'sandbox' ? 'pretty' : 'json';
+}
+
+/**
+ * Creates the application logger. Redaction applies before formatting, so both formats are safe.
  * @example const log = createLogger('info'); log.info({ roomId }, 'audit requested');
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  level: string,
+  destination?: pino.DestinationStream,
+  format: LogFormat = 'json',
+): Logger {
   return pino(
     {
       level,
@@ -56,6 +74,20 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError },
     },
-    destination,
+    format === 'pretty' ? prettyStream(destination) : destination,
   );
+}
+
+/** pino-pretty is loaded only when asked for: a JSON deployment never pays for it. */
+function prettyStream(destination?: pino.DestinationStream): pino.DestinationStream {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- deliberately lazy
+  const pretty = require('pino-pretty') as typeof PinoPretty;
+  return pretty({
+    destination: destination ?? 1,
+    // Synchronous, so log lines and the sandbox's own printed lines keep their order.
+    sync: true,
+    colorize: destination === undefined && process.stdout.isTTY === true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,app',
+  });
 }

@@ -1,9 +1,10 @@
 /**
- * Entry point: read the configuration, then run against Webex (WEBEX_BOT_TOKEN set) or
- * against the embedded sandbox (not set).
+ * Entry point: read the configuration (the environment, filled in from `.env`), then run
+ * against Webex (WEBEX_BOT_TOKEN set) or against the embedded sandbox (not set).
  */
+import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type Config } from './config';
-import { createLogger, type Logger } from './log';
+import { createLogger, logFormatFor, type Logger } from './log';
 import type { RunningApp } from './app';
 import { startWebexMode } from './modes/webex';
 import { StartupError } from './startup-errors';
@@ -18,9 +19,22 @@ async function startSandboxMode(config: Config, logger: Logger): Promise<Running
   });
 }
 
+/**
+ * Fills in process.env from `.env` in the current directory, if there is one. Variables set in
+ * the real environment win over the file (dotenv does not override).
+ */
+function loadDotenvFile(): void {
+  const { error } = dotenv.config({ quiet: true });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error && code !== 'ENOENT') {
+    throw new ConfigError([`.env could not be read (${code ?? error.message}): fix or remove it`]);
+  }
+}
+
 async function main(): Promise<void> {
   let config: Config;
   try {
+    loadDotenvFile();
     config = loadConfig(process.env);
   } catch (err) {
     if (err instanceof ConfigError) {
@@ -29,7 +43,11 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(
+    config.logLevel,
+    undefined,
+    logFormatFor({ stdoutIsTerminal: process.stdout.isTTY === true, mode: config.mode }),
+  );
   // A stray rejection in a handler is logged; it must not take the bot down for everyone.
   process.on('unhandledRejection', (reason) =>
     logger.error({ err: reason }, 'unhandled rejection'),

@@ -6,7 +6,7 @@
 import type { LinkedAccount } from '../auth/linking';
 import type { ExplainContext } from '../errors';
 import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
-import { escapeMarkdown } from '../report/escape';
+import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
 import { runDisconnect } from './commands/disconnect';
@@ -92,7 +92,7 @@ export class CommandDispatcher {
         { toPersonId: account.personId },
         noticeReply({
           title: 'Connected',
-          text: `Your Webex account ${escapeMarkdown(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
+          text: `Your Webex account ${escapeEmail(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
             account.pending
               ? ' Running your request now…'
               : ' Type **audit** and a recording ID or link.'

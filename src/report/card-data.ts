@@ -1,6 +1,6 @@
 import { filterPeople, pagePeople } from './aggregate';
 import { reportActions } from './card-actions';
-import { escapeCardText, escapeMarkdown, truncateText } from './escape';
+import { escapeCardText, escapeEmail, escapeMarkdown, truncateText } from './escape';
 import { formatAccessTime, safeLocale } from './time';
 import type { AccessReport, PeopleFilter } from './types';
 
@@ -142,8 +142,12 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
     facts,
     hasRows: page.rows.length > 0,
     rows: page.rows.map((p) => ({
-      name: escapeCardText(p.name || p.email || 'Unknown person', NAME),
-      email: p.email ? escapeCardText(p.email, EMAIL) : NO,
+      name: p.name
+        ? escapeCardText(p.name, NAME)
+        : p.email
+          ? escapeEmail(p.email, NAME)
+          : 'Unknown person',
+      email: p.email ? escapeEmail(p.email, EMAIL) : NO,
       viewed: p.viewed ? YES : NO,
       downloaded: p.downloaded ? YES : NO,
       accesses: `${num.format(p.accesses)}×`,

@@ -11,6 +11,10 @@
  * 3. Auto-links are broken with U+2060 WORD JOINER (invisible, no line break opportunity):
  *    after every `@`, inside `://`, and before every `.` between letters/digits (domains).
  *    `${` is broken the same way so data can never look like an unbound template binding.
+ *
+ * An email address shown as such ({@link escapeEmail}) skips step 3 when it is a plain address:
+ * people copy it, and an invisible character inside would make the pasted address wrong. At
+ * most Webex turns it into a mailto link to that same address.
  */
 
 /** U+2060 WORD JOINER: invisible, and not part of any auto-link pattern. */
@@ -44,6 +48,29 @@ export function escapeCardText(input: unknown, options: EscapeOptions = {}): str
  */
 export function escapeMarkdown(input: unknown, options: EscapeOptions = {}): string {
   return escapeInline(input, options);
+}
+
+/**
+ * A plain address: letters, digits and `._%+'-` before the `@`, dot-separated labels after, and
+ * no `www.` in front (a linkifier might take that part for a web address). Nothing in it can
+ * start markdown that its escapes do not cover, a URL, a mention or `${`.
+ */
+const PLAIN_EMAIL = /^(?!www\.)[\p{L}\p{N}._%+'-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+$/iu;
+/** RFC 5321's limit on a whole address. */
+const MAX_EMAIL_LENGTH = 254;
+
+/**
+ * Escapes an email address for a card or message markdown so that it copies as itself: markdown
+ * characters are escaped as everywhere, but no invisible characters go inside. Anything that is
+ * not a plain address is escaped like any other untrusted text ({@link escapeCardText}).
+ *
+ * @example escapeEmail('joe.doe@example.com'); // "joe.doe@example.com"
+ * @example escapeEmail('first_last@example.com'); // "first\\_last@example.com"
+ */
+export function escapeEmail(input: unknown, options: EscapeOptions = {}): string {
+  const address = sanitizeText(input);
+  const plain = address.length <= MAX_EMAIL_LENGTH && PLAIN_EMAIL.test(address);
+  return escapeInline(address, options, plain ? escapeMarkdownOnly : escapeSanitized);
 }
 
 /**
@@ -98,10 +125,14 @@ function graphemeCount(text: string, limit: number): number {
 
 const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
 
-function escapeInline(input: unknown, options: EscapeOptions): string {
+function escapeInline(
+  input: unknown,
+  options: EscapeOptions,
+  escape: (text: string) => string = escapeSanitized,
+): string {
   let s = sanitizeText(input);
   if (options.maxLength !== undefined) s = truncateText(s, options.maxLength);
-  const full = escapeSanitized(s);
+  const full = escape(s);
   const { maxBytes } = options;
   if (maxBytes === undefined || jsonBytes(full) <= maxBytes) return full;
   // Binary search on the number of graphemes kept (escaping can grow text several-fold).
@@ -112,7 +143,7 @@ function escapeInline(input: unknown, options: EscapeOptions): string {
   let best = '';
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const candidate = escapeSanitized(truncateText(s, mid + 1));
+    const candidate = escape(truncateText(s, mid + 1));
     if (jsonBytes(candidate) <= maxBytes) {
       best = candidate;
       lo = mid + 1;
@@ -127,10 +158,14 @@ export function jsonBytes(s: string): number {
 }
 
 function escapeSanitized(text: string): string {
-  let s = text.replace(/[\\`*_[\]()<>#|~&]/g, '\\$&');
+  return breakAutoLinks(escapeMarkdownOnly(text));
+}
+
+/** Step 2 of the module's approach: markdown metacharacters and list markers. */
+function escapeMarkdownOnly(text: string): string {
+  const s = text.replace(/[\\`*_[\]()<>#|~&]/g, '\\$&');
   // List markers only matter at the start of a line; the text is a single line now.
-  s = s.replace(/^([-+])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
-  return breakAutoLinks(s);
+  return s.replace(/^([-+])/, '\\$1').replace(/^(\d+)([.)])/, '$1\\$2');
 }
 
 /**

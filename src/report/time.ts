@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { DateTime, IANAZone } from 'luxon';
 
 export type ZoneSource = 'command' | 'setting' | 'profile' | 'default';
@@ -57,16 +58,17 @@ export function isValidZone(zone: string | null | undefined): zone is string {
  */
 export function canonicalZone(zone: string | null | undefined): string | null {
   if (!isValidZone(zone)) return null;
-  const typed = zone.trim();
-  // Asked on every report; building an Intl.DateTimeFormat each time costs more than the rest.
-  const known = canonicalZones.get(typed);
-  if (known !== undefined) return known;
-  const canonical = findCanonicalZone(typed);
-  if (canonicalZones.size < 1_000) canonicalZones.set(typed, canonical);
-  return canonical;
+  return canonicalZones.memo(zone.trim()) || null;
 }
 
-const canonicalZones = new Map<string, string | null>();
+/**
+ * Asked on every report; building an Intl.DateTimeFormat each time costs more than the rest.
+ * `''` stands for "no canonical zone" (the cache holds no null).
+ */
+const canonicalZones = new LRUCache<string, string>({
+  max: 1_000,
+  memoMethod: (typed) => findCanonicalZone(typed) ?? '',
+});
 
 function findCanonicalZone(typed: string): string | null {
   let resolved: string;
@@ -138,20 +140,20 @@ export function formatAccessTime(
 /** The locale if Intl supports it, else en-US. @example safeLocale('de-DE') // "de-DE" */
 export function safeLocale(locale: string | null | undefined): string {
   if (!locale) return 'en-US';
-  let safe = safeLocales.get(locale);
-  if (safe === undefined) {
-    try {
-      safe = Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en-US';
-    } catch {
-      safe = 'en-US'; // malformed tag (RangeError)
-    }
-    if (safeLocales.size < 1_000) safeLocales.set(locale, safe);
-  }
-  return safe;
+  return safeLocales.memo(locale);
 }
 
 /** Asked several times per card; Intl's lookup is slow enough to show in profiles. */
-const safeLocales = new Map<string, string>();
+const safeLocales = new LRUCache<string, string>({
+  max: 1_000,
+  memoMethod: (locale) => {
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0 ? locale : 'en-US';
+    } catch {
+      return 'en-US'; // malformed tag (RangeError)
+    }
+  },
+});
 
 let allZones: string[] | undefined;
 function zoneNames(): string[] {

@@ -1,13 +1,14 @@
 /**
- * One axios instance for every Webex REST call we make ourselves, with a retry layer
- * implemented as a response interceptor (a "transformer" in grammY's sense): callers just
- * `await http.get(...)` and get either data or a typed WebexError.
+ * One axios instance for every Webex REST call we make ourselves, with retries (a "transformer"
+ * in grammY's sense): callers just `await http.get(...)` and get either data or a typed
+ * WebexError.
  *
- * Why hand-written and not axios-retry: the rules here change the request between attempts
- * (504 halves `max`, which may live in `params` or inside an absolute Link URL), share one
- * time budget across all attempts of a logical call, and must end in our own typed errors
- * without ever keeping the axios error (it holds the Authorization header). Expressing that
- * through axios-retry's hooks would be more code and less obvious than this small loop.
+ * axios-retry runs the loop (re-issuing the request, waiting, stopping early on abort); the
+ * Webex rules are ours, in {@link planRetry}: Retry-After on 429/423 (a too-long one fails at
+ * once), a 504 on a paged listing halves `max` (in `params` or in the absolute Link URL),
+ * a POST is not repeated after a 502/504 or a timeout (it may have acted), and one time budget
+ * covers all attempts of a logical call. Whatever fails ends as our own typed error, never
+ * the axios error (it holds the Authorization header).
  */
 import axios, {
   type AxiosError,
@@ -15,9 +16,9 @@ import axios, {
   type AxiosRequestConfig,
   type InternalAxiosRequestConfig,
 } from 'axios';
+import axiosRetry from 'axios-retry';
 import {
   TIMEOUT_CODES,
-  WebexError,
   fromAxiosError,
   describeRequest,
   isAbsoluteUrl,
@@ -29,6 +30,8 @@ import {
 interface RetryState {
   startedAt: number;
   retries: number;
+  /** What {@link planRetry} decided for the failure being retried now. */
+  plan?: RetryDecision;
 }
 
 declare module 'axios' {
@@ -65,7 +68,7 @@ export interface WebexHttpOptions {
   logger?: WebexHttpLogger;
 }
 
-/** The Webex HTTP client: a plain axios instance with the retry interceptor installed. */
+/** The Webex HTTP client: a plain axios instance with retries and typed errors installed. */
 export type WebexHttp = AxiosInstance;
 
 const DEFAULT_RETRY: Required<WebexRetryOptions> = {
@@ -107,32 +110,43 @@ export function createWebexHttp(options: WebexHttpOptions): WebexHttp {
     return config;
   });
 
-  instance.interceptors.response.use(undefined, async (error: unknown) => {
-    if (!axios.isAxiosError(error) || !error.config) throw fromAxiosError(error);
-    const config = error.config;
-    const state = config.webexRetryState ?? { startedAt: Date.now(), retries: 0 };
-    const plan = planRetry(error, config, state, retry);
-    if (plan.kind === 'fail') throw plan.error;
+  axiosRetry(instance, {
+    retries: retry.maxRetries,
+    // The timeout is per attempt; the budget bounds the whole call.
+    shouldResetTimeout: true,
+    retryCondition: (error) => {
+      const config = error.config;
+      if (!config) return false;
+      const state = (config.webexRetryState ??= { startedAt: Date.now(), retries: 0 });
+      state.plan = planRetry(error, state, retry);
+      return state.plan.kind === 'retry';
+    },
+    retryDelay: (_count, error) => retryPlanOf(error.config)?.delayMs ?? 0,
+    onRetry: (_count, error, config) => {
+      const plan = retryPlanOf(config);
+      const state = config.webexRetryState;
+      if (!plan || !state) return;
+      const details = describeRequest(config);
+      options.logger?.warn(
+        {
+          method: details.method,
+          path: details.path,
+          status: error.response?.status,
+          errno: error.response ? undefined : error.code,
+          trackingId: trackingIdOf(error),
+          retry: state.retries + 1,
+          delayMs: plan.delayMs,
+        },
+        `Webex call failed; retrying (${plan.reason})`,
+      );
+      if (plan.halveMax) halveMax(config);
+      state.retries += 1;
+    },
+  });
 
-    const details = describeRequest(config);
-    options.logger?.warn(
-      {
-        method: details.method,
-        path: details.path,
-        status: error.response?.status,
-        errno: error.response ? undefined : error.code,
-        trackingId: trackingIdOf(error),
-        retry: state.retries + 1,
-        delayMs: plan.delayMs,
-      },
-      `Webex call failed; retrying (${plan.reason})`,
-    );
-    await sleep(plan.delayMs);
-    if (config.signal?.aborted) throw fromAxiosError(error, config);
-    plan.adjust?.(config);
-    state.retries += 1;
-    config.webexRetryState = state;
-    return instance.request(config);
+  // Registered after axios-retry, so it sees only failures that will not be retried.
+  instance.interceptors.response.use(undefined, (error: unknown) => {
+    throw fromAxiosError(error);
   });
 
   return instance;
@@ -148,18 +162,29 @@ export function bearer(token: string): { Authorization: string } {
   return { Authorization: `Bearer ${token}` };
 }
 
-type RetryPlan =
-  | { kind: 'retry'; delayMs: number; reason: string; adjust?: (c: AxiosRequestConfig) => void }
-  | { kind: 'fail'; error: WebexError };
+interface RetryPlan {
+  kind: 'retry';
+  delayMs: number;
+  reason: string;
+  /** A 504 on a page: ask for half as many items next time. */
+  halveMax?: boolean;
+}
+type RetryDecision = RetryPlan | { kind: 'fail' };
 
+function retryPlanOf(config: AxiosRequestConfig | undefined): RetryPlan | undefined {
+  const plan = config?.webexRetryState?.plan;
+  return plan?.kind === 'retry' ? plan : undefined;
+}
+
+/** Whether, when and how to repeat a failed call: the Webex rules, apart from the loop. */
 function planRetry(
   error: AxiosError,
-  config: InternalAxiosRequestConfig,
   state: RetryState,
   retry: Required<WebexRetryOptions>,
-): RetryPlan {
+): RetryDecision {
+  const config: AxiosRequestConfig = error.config ?? {};
   const remainingMs = retry.budgetMs - (Date.now() - state.startedAt);
-  const fail = (): RetryPlan => ({ kind: 'fail', error: fromAxiosError(error, config) });
+  const fail = (): RetryDecision => ({ kind: 'fail' });
   if (config.signal?.aborted || axios.isCancel(error)) return fail();
   if (state.retries >= retry.maxRetries) return fail();
   const backoff = backoffDelay(state.retries, retry);
@@ -181,7 +206,7 @@ function planRetry(
     // Webex: 504 means the page was too large to build in time; ask for half as many items.
     const delayMs = Math.min(backoff, retry.baseDelayMs);
     return delayMs <= remainingMs
-      ? { kind: 'retry', delayMs, reason: '504, halving max', adjust: halveMax }
+      ? { kind: 'retry', delayMs, reason: '504, halving max', halveMax: true }
       : fail();
   }
 
@@ -252,10 +277,6 @@ function urlOf(config: AxiosRequestConfig): URL | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function stripUndefined<T extends object>(o: T): Partial<T> {

@@ -1,7 +1,9 @@
+import LinkHeader from 'http-link-header';
+
 /**
- * Parses an RFC 8288 `Link` header and returns the target of `rel="next"`, if any.
- * Handles several links, unquoted `rel=next`, multiple rel values (`rel="next last"`),
- * other parameters, and commas inside the `<…>` URL.
+ * The target of `rel="next"` in an RFC 8288 `Link` header, if any; parsing is http-link-header's
+ * (several links, unquoted or multiple rel values, commas inside the `<…>` URL). A header it
+ * cannot parse counts as "no next page": paging then ends instead of failing the listing.
  *
  * @example
  * nextLink('<https://webexapis.com/v1/x?cursor=abc>; rel="next"') // 'https://webexapis.com/v1/x?cursor=abc'
@@ -9,22 +11,9 @@
  */
 export function nextLink(header?: string | null): string | undefined {
   if (!header) return undefined;
-  // One link-value: <uri> followed by any number of ;param[=value] (value quoted or token).
-  const linkValue = /<([^>]*)>((?:\s*;\s*[^;,=\s]+(?:\s*=\s*(?:"[^"]*"|[^;,\s]*))?)*)/g;
-  for (const match of header.matchAll(linkValue)) {
-    const [, uri, params] = match;
-    if (relValues(params ?? '').includes('next')) return uri;
+  try {
+    return LinkHeader.parse(header).rel('next')[0]?.uri;
+  } catch {
+    return undefined;
   }
-  return undefined;
-}
-
-function relValues(params: string): string[] {
-  const param = /;\s*([^;,=\s]+)(?:\s*=\s*(?:"([^"]*)"|([^;,\s]*)))?/g;
-  for (const m of params.matchAll(param)) {
-    if (m[1]?.toLowerCase() === 'rel') {
-      const value = m[2] ?? m[3] ?? '';
-      return value.toLowerCase().split(/\s+/).filter(Boolean);
-    }
-  }
-  return [];
 }

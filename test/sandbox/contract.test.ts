@@ -20,9 +20,8 @@ import { SandboxState } from '../../src/sandbox/state';
 import { SandboxWorld } from '../../src/sandbox/world';
 import { call, startSeededSandbox, type ApiResponse, type Seeded } from './helpers';
 
-/** CI copies `shared/` beside the clone, so the specs sit at `<repo>/../shared`. */
-const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const SPEC_DIR = path.resolve(REPO_ROOT, '..', 'shared', 'webex-openapi');
+/** Trimmed copies of Webex's files, vendored with their licence (see the README there). */
+const SPEC_DIR = path.resolve(__dirname, '..', 'fixtures', 'webex-openapi');
 
 interface OpenApiOperation {
   responses: Record<string, { content?: Record<string, { schema?: object }> }>;

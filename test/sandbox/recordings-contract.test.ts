@@ -1,6 +1,6 @@
 /**
  * Contract test: the sandbox's Recording Report responses and parameters against Webex's own
- * OpenAPI description (read-only from ../shared/webex-openapi/, beside the repository clone).
+ * OpenAPI description (the trimmed copy in test/fixtures/webex-openapi/).
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,7 +17,7 @@ import { SEED_RECORDING_IDS, seedRecordings } from '../../src/sandbox/seed-recor
 import { SandboxState } from '../../src/sandbox/state';
 import { addSandboxPerson, serveRouters, type MiniApp } from './mini-app';
 
-const SPEC_PATH = path.resolve(__dirname, '../../../shared/webex-openapi/webex-meeting.json');
+const SPEC_PATH = path.resolve(__dirname, '../fixtures/webex-openapi/webex-meeting.json');
 
 /** The parts of an OpenAPI 3.0 document this test reads. */
 interface JsonSchema {

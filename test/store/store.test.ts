@@ -14,8 +14,10 @@ import {
   type Store,
   type StoredAccount,
 } from '../../src/store';
+import { DEFAULT_PROBE_URL, hostOf } from './postgres-server';
 
-const PG_URL = process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+// Set by global-setup.ts to the server it found or started.
+const PG_URL = process.env.TEST_POSTGRES_URL ?? DEFAULT_PROBE_URL;
 
 interface Adapter {
   name: string;
@@ -32,13 +34,16 @@ const sqliteFile = join(tmp, 'nested', 'dir', 'audit.db');
 const pgSchema = `test_store_${process.pid}_${randomBytes(4).toString('hex')}`;
 
 async function pgAdmin<T>(work: (c: Client) => Promise<T>): Promise<T> {
+  const unavailable = process.env.TEST_POSTGRES_UNAVAILABLE;
+  if (unavailable) throw new Error(`No PostgreSQL for the store tests: ${unavailable}`);
   const client = new Client({ connectionString: PG_URL, connectionTimeoutMillis: 5000 });
   try {
     await client.connect();
   } catch (err) {
     throw new Error(
-      `PostgreSQL is required for the store tests and was not reachable at ${PG_URL} ` +
-        `(${(err as Error).message}). Start it (trust auth, database "test") or set TEST_POSTGRES_URL.`,
+      `PostgreSQL for the store tests was not reachable at ${hostOf(PG_URL)} ` +
+        `(${(err as Error).message}). Check TEST_POSTGRES_URL, or unset it to use ` +
+        `127.0.0.1:5432 or an embedded server.`,
     );
   }
   try {
@@ -299,26 +304,36 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
-  (adapter.persistent ? it : it.skip)('keeps everything across close and reopen', async () => {
-    const p = id('person');
-    const state = id('state');
-    await store.saveAccount(account(p));
-    await store.saveOAuthState(oauthState(state, { personId: p, scopes: ['x'] }));
-    await store.saveSettings(p, { timezone: 'America/New_York', locale: 'en-US' });
-    await store.saveProfileTimezone(p, 'America/Chicago', T0);
-    await store.markEventSeen(`k-${p}`, Date.now());
-    await store.close();
+  if (adapter.persistent) {
+    it('keeps everything across close and reopen', async () => {
+      const p = id('person');
+      const state = id('state');
+      await store.saveAccount(account(p));
+      await store.saveOAuthState(oauthState(state, { personId: p, scopes: ['x'] }));
+      await store.saveSettings(p, { timezone: 'America/New_York', locale: 'en-US' });
+      await store.saveProfileTimezone(p, 'America/Chicago', T0);
+      await store.markEventSeen(`k-${p}`, Date.now());
+      await store.close();
 
-    store = await adapter.open(); // migrations run again and must be a no-op
-    expect(await store.getAccount(p)).toEqual(account(p));
-    expect(await store.getSettings(p)).toEqual({ timezone: 'America/New_York', locale: 'en-US' });
-    expect(await store.getProfileTimezone(p)).toEqual({
-      timezone: 'America/Chicago',
-      fetchedAt: T0,
+      store = await adapter.open(); // migrations run again and must be a no-op
+      expect(await store.getAccount(p)).toEqual(account(p));
+      expect(await store.getSettings(p)).toEqual({ timezone: 'America/New_York', locale: 'en-US' });
+      expect(await store.getProfileTimezone(p)).toEqual({
+        timezone: 'America/Chicago',
+        fetchedAt: T0,
+      });
+      expect(await store.markEventSeen(`k-${p}`, Date.now())).toBe(false);
+      expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
     });
-    expect(await store.markEventSeen(`k-${p}`, Date.now())).toBe(false);
-    expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
-  });
+  } else {
+    it('starts empty after close and reopen (its data lives as long as the connection)', async () => {
+      const p = id('person');
+      await store.saveAccount(account(p));
+      await store.close();
+      store = await adapter.open();
+      expect(await store.getAccount(p)).toBeNull();
+    });
+  }
 });
 
 describe('openStore', () => {

@@ -70,7 +70,7 @@ describe('audit card', () => {
     // Rows in order, with marks and localised last access.
     expect(t.slice(t.indexOf('Last access') + 1, t.indexOf('Last access') + 6)).toEqual([
       'Joe Doe',
-      `joe${WJ}.doe@${WJ}example${WJ}.com`,
+      'joe.doe@example.com',
       '✓',
       '✓',
       'Jul 13, 2020, 10:20 AM PDT · 1×',
@@ -155,8 +155,37 @@ describe('audit card', () => {
     // Escaped, and cut to the row's byte budget.
     const boss = t.find((x) => x.startsWith('\\[Boss'));
     expect(boss).toBe(`\\[Boss\\]\\(https:${WJ}//evil${WJ}.example…`);
-    expect(t).toContain(`boss@${WJ}evil${WJ}.example`);
+    expect(t).toContain('boss@evil.example');
     expect(t.join('\n')).not.toMatch(/\]\(http/);
+  });
+
+  test('emails copy as plain addresses; names never become links or markdown', () => {
+    const records = [
+      rec({ name: '[x](http://evil.example)', email: 'first_last@example.com' }),
+      rec({ name: '**bold**', email: 'brenda.song@example.com' }),
+      rec({ name: '', email: 'no.name@example.com' }),
+    ];
+    const card = renderCard(
+      'audit-report',
+      buildAuditCardData({
+        requesterId: 'PERSON_ID',
+        report: aggregateAccess(records),
+        zone,
+        locale: 'en-US',
+      }),
+    );
+    expectValidCard(card);
+    const rows = rowSets(card).map((row) => texts(row));
+    const byName = (start: string) => rows.find((cells) => cells[0]?.startsWith(start)) ?? [];
+    // The email line of each row is the address itself (markdown escapes only, which the card
+    // renders away): no invisible characters that a copied address would carry along.
+    expect(byName('\\*\\*bold')[1]).toBe('brenda.song@example.com');
+    expect(byName('\\[x')[1]).toBe('first\\_last@example.com');
+    expect(byName('no.name')).toEqual(expect.arrayContaining(['no.name@example.com']));
+    for (const cells of rows) expect(cells[1]).not.toContain(WJ);
+    // Names stay literal text.
+    expect(byName('\\[x')[0]).toBe(`\\[x\\]\\(http:${WJ}//evil${WJ}.example\\)`);
+    expect(byName('\\*\\*bold')[0]).toBe('\\*\\*bold\\*\\*');
   });
 
   test('filter and page', () => {

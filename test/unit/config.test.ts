@@ -34,6 +34,7 @@ describe('loadConfig', () => {
       groupReply: 'dm',
       allowedEmailDomains: [],
       logLevel: 'info',
+      shutdownGraceSeconds: 25,
     });
   });
 
@@ -102,4 +103,22 @@ describe('loadConfig', () => {
     expect(text).not.toContain('not-a-real-key-secret');
     expect(text).not.toContain('bot-token-secret-value');
   });
+
+  it('reads SHUTDOWN_GRACE_SECONDS as whole seconds, 0 allowed', () => {
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '40' }).shutdownGraceSeconds).toBe(40);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: '0' }).shutdownGraceSeconds).toBe(0);
+    expect(loadConfig({ SHUTDOWN_GRACE_SECONDS: ' ' }).shutdownGraceSeconds).toBe(25);
+  });
+
+  it.each(['-1', '2.5', 'soon'])(
+    'refuses SHUTDOWN_GRACE_SECONDS=%s and says how to fix it',
+    (value) => {
+      const problems = problemsOf({ SHUTDOWN_GRACE_SECONDS: value });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(
+        /^SHUTDOWN_GRACE_SECONDS must be a whole number of seconds, 0 or more, e\.g\. 25/,
+      );
+      expect(problems[0]).toMatch(/terminationGracePeriodSeconds/);
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import {
   WORD_JOINER as WJ,
   escapeCardText,
+  escapeEmail,
   escapeMarkdown,
   jsonBytes,
   sanitizeText,
@@ -33,6 +34,10 @@ describe('escapeCardText', () => {
     expect(url).not.toContain('://');
     expect(url).not.toContain('www.');
     expect(escapeCardText('<@all>')).toBe(`\\<@${WJ}all\\>`);
+  });
+
+  test('names that look like emails still do not auto-link', () => {
+    expect(escapeCardText('boss@evil.example')).toBe(`boss@${WJ}evil${WJ}.example`);
   });
 
   test('unicode is kept', () => {
@@ -84,5 +89,54 @@ describe('helpers', () => {
   test('sanitizeText', () => {
     expect(sanitizeText('a\tb\u2028c\ufeff')).toBe('a b c');
     expect(sanitizeText(42)).toBe('42');
+  });
+});
+
+/** Characters that do not show but would travel with a copied address. */
+const INVISIBLE = /[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u206f\ufeff]/u;
+
+describe('escapeEmail', () => {
+  test.each([
+    'joe.doe@example.com',
+    'brenda.song@sub.example.co.uk',
+    "o'brien+audit@example.com",
+    'jürgen.müller@bücher.example',
+    'li@example.cn',
+  ])('%s copies as itself', (address) => {
+    const escaped = escapeEmail(address);
+    expect(escaped).toBe(address);
+    expect(escaped).not.toMatch(INVISIBLE);
+  });
+
+  test('markdown characters in an address are escaped, without invisible characters', () => {
+    const escaped = escapeEmail('first_last@example.com');
+    expect(escaped).toBe('first\\_last@example.com');
+    expect(escaped).not.toMatch(INVISIBLE);
+    expect(escapeEmail('-dash@example.com')).toBe('\\-dash@example.com');
+  });
+
+  test('what is not a plain address is escaped like any untrusted text', () => {
+    for (const input of [
+      '[x](http://evil.example)@example.com',
+      '**bold**@example.com',
+      '<@all>',
+      'https://evil.example/@x.com',
+      'www.evil.example@x.com',
+      '${secret}@example.com',
+      'not an email',
+    ]) {
+      expect(escapeEmail(input)).toBe(escapeCardText(input));
+    }
+    expect(escapeEmail('[x](http://evil.example)@example.com')).not.toMatch(/\]\(http/);
+  });
+
+  test('control characters are removed before the address is checked', () => {
+    expect(escapeEmail('joe\u202e@example.com\n')).toBe('joe@example.com');
+  });
+
+  test('limits apply as for any text', () => {
+    const long = `${'a'.repeat(80)}@example.com`;
+    expect(escapeEmail(long, { maxLength: 64 })).toBe(`${'a'.repeat(63)}…`);
+    expect(jsonBytes(escapeEmail(long, { maxBytes: 40 }))).toBeLessThanOrEqual(40);
   });
 });

@@ -222,6 +222,35 @@ describe('retries', () => {
     expectNoToken(err);
   });
 
+  it('stops waiting to retry as soon as the caller gives up', async () => {
+    fake.script((_req, res) =>
+      res.status(429).set('Retry-After', '2').json({ message: 'slow down', trackingId: 'T' }),
+    );
+    const caller = new AbortController();
+    let waitStartedAt = 0;
+    // The client logs a retry just before it starts waiting: the caller gives up right then.
+    const patient = createWebexHttp({
+      ...CLIENT_OPTIONS,
+      baseUrl: fake.baseUrl,
+      logger: {
+        warn: () => {
+          waitStartedAt = Date.now();
+          caller.abort();
+        },
+      },
+    });
+    const err = await fetchAccessDetail(patient, {
+      token: TOKEN,
+      recordingId: 'r',
+      signal: caller.signal,
+    }).catch((e: unknown) => e);
+    expect(waitStartedAt).toBeGreaterThan(0);
+    expect(Date.now() - waitStartedAt).toBeLessThan(1_000);
+    expect(fake.seen).toHaveLength(1);
+    expect(err).toMatchObject({ code: 'webex_network_error' });
+    expectNoToken(err);
+  });
+
   it('fails at once when Retry-After is longer than maxRetryAfterMs', async () => {
     fake.script((_req, res) =>
       res.status(429).set('Retry-After', '3600').json({ message: 'later', trackingId: 'T' }),

@@ -4,7 +4,7 @@
  */
 import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
 import type { PersonTokens } from '../../auth/person-tokens';
-import { MissingScopeError, NotConnectedError } from '../../errors';
+import { MissingScopeError, NotConnectedError, logFailure } from '../../errors';
 import type { Logger } from '../../log';
 import type { Metrics } from '../../metrics';
 import { errorReply, noticeReply } from '../commands/notice';
@@ -34,7 +34,7 @@ export async function answerUnexpected(
   try {
     await work();
   } catch (err) {
-    deps.logger.error({ err }, 'command failed');
+    logFailure(deps.logger, err, 'command failed');
     await deps.messenger
       .send({ toPersonId: personId }, errorReply(err))
       .catch((sendErr: unknown) =>
@@ -105,7 +105,7 @@ export function answerFailures(logger: Logger): Step<BotContext> {
         return;
       }
       if (!route.failure) throw err;
-      logger.warn({ err, command: route.label }, 'command failed for the person');
+      logFailure(logger, err, 'command failed for the person', { command: route.label });
       await ctx.conversation.sayPrivately(
         errorReply(err, route.failure.explain),
         route.failure.note,
