@@ -8,12 +8,15 @@ import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import type { SandboxMessage } from '../../src/sandbox/state';
+import { DEFAULT_PROBE_URL } from '../store/postgres-server';
 import { freePort, sandboxBotEnv, spawnBot, type BotProcess } from './bot-process';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy';
 
-/** The same convention as test/store/store.test.ts: the run's server, else the local one. */
-export const TEST_POSTGRES_URL =
-  process.env.TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/**
+ * As in test/store/store.test.ts: the server jest's global set-up found or started (a local
+ * one at 127.0.0.1:5432, else an embedded one), in TEST_POSTGRES_URL.
+ */
+export const TEST_POSTGRES_URL = process.env.TEST_POSTGRES_URL ?? DEFAULT_PROBE_URL;
 
 export interface Replica {
   readonly name: string;
