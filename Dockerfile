@@ -30,6 +30,8 @@ COPY --from=build /app/dist/ dist/
 # Read at run time: the command list (src/bot/manifest.ts) and the card templates (src/cards.ts).
 COPY package.json manifest.json ./
 COPY cards/ cards/
+# `npm run webhooks -- status|sync|remove` (runs dist/cli/webhooks.js; nothing to compile here).
+COPY scripts/webhooks.mjs scripts/
 # The default sqlite:data/audit-bot.db lives here; with PostgreSQL nothing is written.
 RUN mkdir data && chown 1000:1000 data
 # The image's `node` user, by number so Kubernetes can verify runAsNonRoot.

@@ -22,6 +22,8 @@ export interface BotLaunchOptions {
   probeScript?: string;
   /** Extra environment (e.g. LOG_LEVEL). */
   env?: Record<string, string>;
+  /** Another build of the bot to run (default dist/main.js), to compare builds in one run. */
+  main?: string;
 }
 
 export interface LaunchedBot {
@@ -95,7 +97,7 @@ export async function launchBot(sandbox: Sandbox, options: BotLaunchOptions): Pr
   // Profiling aid, e.g. BENCH_BOT_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof".
   nodeArgs.push(...(process.env.BENCH_BOT_NODE_ARGS?.split(' ').filter(Boolean) ?? []));
   const { child, spawnedAt } = startNode(
-    BOT_MAIN,
+    options.main ?? BOT_MAIN,
     { ...env, ...options.env },
     { nodeArgs, ipc: Boolean(options.probeScript) },
   );

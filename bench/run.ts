@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: starts the sandbox with a fixed added latency on every Webex route, runs
  * the scenarios on loopback, prints the table and writes bench/results/latest.json.
- * Flags: --latency <ms> (default 20), --only <1,2,3,4,5,6> (scenario numbers).
+ * Flags: --latency <ms> (default 20), --only <1,…,7> (scenario numbers); `cpu` alone is
+ * `--only 7` (CPU per answer, the quick loop for CPU work).
  * It measures, it does not judge: the exit status is 0 whether targets are met or not.
  * See bench/README.md.
  */
@@ -16,13 +17,17 @@ import { renderTable, writeResults, type Row } from './report';
 import {
   auditScenario,
   baselineScenario,
+  cpuScenario,
   footprintScenario,
   ingestScenario,
+  launchBaseline,
   linkUsers,
+  type LaunchedBaseline,
   memoryScenario,
   sandboxPagingRows,
   startupScenario,
   type BenchRecording,
+  type CpuBot,
 } from './scenarios';
 import type { BenchContext, BenchUserInfo } from './turnaround';
 import { MessageWatch } from './watch';
@@ -46,7 +51,8 @@ function parseFlags(argv: string[]): Flags {
   };
   const latencyMs = Number(value('--latency') ?? 20);
   if (!Number.isInteger(latencyMs) || latencyMs < 0) throw new Error('--latency takes whole ms');
-  const only = (value('--only') ?? '1,2,3,4,5,6').split(',').map(Number);
+  const all = argv.includes('cpu') ? '7' : '1,2,3,4,5,6,7';
+  const only = (value('--only') ?? all).split(',').map(Number);
   const records = value('--records')?.split(',').map(Number);
   return { latencyMs, only: new Set(only), records };
 }
@@ -68,13 +74,28 @@ function seedRecordings(sandbox: Sandbox, users: BenchUserInfo[]): BenchRecordin
   });
 }
 
-/** The sandbox for scenarios 1, 2 and 4: 50 users, each with a 1:1 room with both bots. */
+/**
+ * Development aid for scenario 7: other builds of the bot, measured beside the bench's own
+ * in the same rounds, e.g. BENCH_CPU_BOTS=/tmp/before/dist/main.js (a build beside its own
+ * cards/ and manifest.json, with node_modules reachable). Each gets its own bot identity.
+ */
+const OTHER_BUILDS = process.env.BENCH_CPU_BOTS?.split(',').filter(Boolean) ?? [];
+
+/**
+ * The sandbox for scenarios 1, 2, 4 and 7: 50 users, each with a 1:1 room with the bot, the
+ * baseline bot and any other build's bot (room keys `audit`, `baseline`, `build-<i>`).
+ */
 async function benchSandbox(latencyMs: number) {
   const sandbox = await startSandbox({ port: 0 });
   sandbox.faults.set({ route: '*', latencyMs });
   const bot = sandbox.state.people.get(sandbox.facts().bot.id);
   if (!bot) throw new Error('the sandbox seed has no bot');
   const baseline = addBenchBot(sandbox.state, 'baseline@webex.bot', 'Baseline');
+  const builds = OTHER_BUILDS.map((main, i) => ({
+    main,
+    key: `build-${i}`,
+    ...addBenchBot(sandbox.state, `build-${i}@webex.bot`, `Build ${i}`),
+  }));
   const users: BenchUserInfo[] = addBenchUsers(sandbox.state, BENCH_USERS).map((u) => ({
     id: u.person.id,
     email: u.person.emails[0],
@@ -82,26 +103,73 @@ async function benchSandbox(latencyMs: number) {
     rooms: {
       audit: addDirectRoom(sandbox.state, u.person, bot),
       baseline: addDirectRoom(sandbox.state, u.person, baseline.person),
+      ...Object.fromEntries(
+        builds.map((b) => [b.key, addDirectRoom(sandbox.state, u.person, b.person)]),
+      ),
     },
   }));
-  const watch = new MessageWatch(sandbox.state, new Set([bot.id, baseline.person.id]));
+  const botIds = new Set([bot.id, baseline.person.id, ...builds.map((b) => b.person.id)]);
+  const watch = new MessageWatch(sandbox.state, botIds);
   const ctx: BenchContext = { sandbox, watch, latencyMs, users };
-  return { ctx, baselineToken: baseline.token, recordings: seedRecordings(sandbox, users) };
+  return { ctx, baselineToken: baseline.token, builds, recordings: seedRecordings(sandbox, users) };
+}
+
+type OtherBuild = Awaited<ReturnType<typeof benchSandbox>>['builds'][number];
+
+/**
+ * Scenario 7 with the bot already up and linked: starts the baseline (and any other build,
+ * linked the same way), measures them all in alternating rounds, stops what it started.
+ */
+async function cpuScenarioWith(
+  ctx: BenchContext,
+  bot: LaunchedBot,
+  baselineToken: string,
+  builds: OtherBuild[],
+  recordings: BenchRecording[],
+) {
+  const started: Array<{ stop(): Promise<void> }> = [];
+  try {
+    const bots: CpuBot[] = [{ build: '', pid: bot.child.pid ?? 0, botKey: 'audit' }];
+    for (const build of builds) {
+      log(`scenario 7: starting and linking build ${build.main}`);
+      const other = await launchBot(ctx.sandbox, { botToken: build.token, main: build.main });
+      started.push(other);
+      await linkUsers(ctx, recordings[0], build.key);
+      bots.push({ build: build.main, pid: other.child.pid ?? 0, botKey: build.key });
+    }
+    log('scenario 7: starting the framework baseline bot');
+    const baseline = await launchBaseline(
+      ctx,
+      path.join(BUILD_DIR, 'baseline-bot.js'),
+      baselineToken,
+    );
+    started.push(baseline);
+    log('scenario 7: CPU per answer');
+    return await cpuScenario(ctx, bots, baseline, recordings);
+  } finally {
+    for (const child of started) await child.stop();
+  }
 }
 
 async function botScenarios(flags: Flags, rows: Row[], details: Record<string, unknown>) {
-  const { ctx, baselineToken, recordings } = await benchSandbox(flags.latencyMs);
+  const { ctx, baselineToken, builds, recordings } = await benchSandbox(flags.latencyMs);
   let bot: LaunchedBot | undefined;
+  let baseline: LaunchedBaseline | undefined;
   try {
     let overhead: number | undefined;
-    if (flags.only.has(1) || flags.only.has(4)) {
+    if (flags.only.has(1) || flags.only.has(4) || flags.only.has(7)) {
       bot = await launchBot(ctx.sandbox, {
         botToken: ctx.sandbox.botToken,
         probeScript: path.join(BUILD_DIR, 'memory-probe.js'),
       });
       log(`linking ${ctx.users.length} users through the consent page (first audit warms up)`);
       await linkUsers(ctx, recordings[0]);
-      // Memory first, while the bot's process has only seen the warm-up audits.
+      if (flags.only.has(7)) {
+        const cpu = await cpuScenarioWith(ctx, bot, baselineToken, builds, recordings);
+        rows.push(...cpu.rows);
+        details.cpu = cpu.details;
+      }
+      // Memory before the 50-user rounds, which leave a high RSS mark behind.
       if (flags.only.has(4)) {
         log('scenario 4: memory of a 10,000-record audit');
         const memory = await memoryScenario(
@@ -128,17 +196,16 @@ async function botScenarios(flags: Flags, rows: Row[], details: Record<string, u
     }
     if (flags.only.has(2)) {
       log('scenario 2: framework baseline');
-      const baseline = await baselineScenario(
-        ctx,
-        path.join(BUILD_DIR, 'baseline-bot.js'),
-        baselineToken,
-        overhead,
-      );
-      rows.push(...baseline.rows);
-      details.baseline = baseline.details;
+      baseline = await launchBaseline(ctx, path.join(BUILD_DIR, 'baseline-bot.js'), baselineToken);
+      const result = await baselineScenario(ctx, overhead);
+      rows.push(...result.rows);
+      details.baseline = result.details;
+      await baseline.stop();
+      baseline = undefined;
     }
   } finally {
     await bot?.stop();
+    await baseline?.stop();
     await ctx.sandbox.close();
   }
 }

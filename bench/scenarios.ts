@@ -6,13 +6,15 @@ import path from 'node:path';
 import autocannon, { type Options as CannonOptions, type Result as CannonResult } from 'autocannon';
 import { addBotSpaces } from './sandbox-seed';
 import { startSandbox } from '../src/sandbox/server';
+import type { SandboxMessage } from '../src/sandbox/state';
 import { signWebexBody } from '../src/server/verify-signature';
 import { connectUrlOf, consent } from '../test/helpers/consent';
 import { launchBot, type LaunchedBot } from './bot-launch';
 import { startNode, stopChild, waitFor200, freePort } from './processes';
+import { cpuRounds, type CpuCellResult, type CpuPlan, type CpuSubject } from './cpu';
 import type { CsvProbeResult } from './csv-probe';
 import type { Row } from './report';
-import { percentile, summarize } from './stats';
+import { median, percentile, summarize } from './stats';
 import { exchange, postAs, runCell, type BenchContext, type BenchUserInfo } from './turnaround';
 
 const MB = 1024 * 1024;
@@ -36,9 +38,13 @@ export const BASELINE_FLOOR_CALLS = 3;
  * the consent page is accepted over HTTP) and lets that first audit run: it warms the bot's
  * caches (space, person, profile time zone, token) and is not measured.
  */
-export async function linkUsers(ctx: BenchContext, warmUp: BenchRecording): Promise<void> {
+export async function linkUsers(
+  ctx: BenchContext,
+  warmUp: BenchRecording,
+  botKey = 'audit',
+): Promise<void> {
   const linkOne = async (user: BenchUserInfo) => {
-    const roomId = user.rooms.audit;
+    const roomId = user.rooms[botKey];
     const connectCard = ctx.watch.nextFromBot(roomId, 1);
     const report = ctx.watch.nextFromBot(roomId, 3);
     await postAs(ctx, user.token, { roomId, text: `audit ${warmUp.id}` });
@@ -171,13 +177,21 @@ export async function sandboxPagingRows(
   return rows;
 }
 
-/** Scenario 2: the framework baseline bot, same sandbox, same latency. */
-export async function baselineScenario(
+export interface LaunchedBaseline {
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the framework baseline bot in its own process and says hello once from every user:
+ * the framework spawns its bot object for a space on its first message there, and may drop
+ * that first message while it does (retried once). Those 50 exchanges are its warm-up.
+ */
+export async function launchBaseline(
   ctx: BenchContext,
   script: string,
   token: string,
-  auditOverhead: number | undefined,
-): Promise<{ rows: Row[]; details: unknown }> {
+): Promise<LaunchedBaseline> {
   const port = await freePort();
   const { child } = startNode(
     script,
@@ -189,60 +203,185 @@ export async function baselineScenario(
       WEBEX_LOG_LEVEL: 'error',
       ...(process.env.BASELINE_VERBOSE ? { DEBUG: 'framework,bot' } : {}),
     },
-    { quiet: !process.env.BASELINE_VERBOSE },
+    {
+      quiet: !process.env.BASELINE_VERBOSE,
+      // Profiling aid, as BENCH_BOT_NODE_ARGS for the audit bot.
+      nodeArgs: process.env.BENCH_BASELINE_NODE_ARGS?.split(' ').filter(Boolean),
+    },
   );
   try {
     await waitFor200(`http://127.0.0.1:${port}/ready`, child);
-    // Warm-up: the framework spawns its bot object for a space on its first message there,
-    // and may drop that first message while it does (retried once).
     for (const user of ctx.users) {
       await exchange(ctx, user, 'baseline', 'hello', 3_000).catch(() =>
         exchange(ctx, user, 'baseline', 'hello', 3_000),
       );
     }
-    const floorMs = BASELINE_FLOOR_CALLS * ctx.latencyMs;
-    const rows: Row[] = [];
-    const details: unknown[] = [];
-    for (const concurrency of [1, 50]) {
-      const cell = await runCell(ctx, {
-        botKey: 'baseline',
-        text: 'hello',
-        concurrency,
-        rounds: concurrency === 1 ? 30 : 4,
-        capMs: 30_000,
-        check: (answer) => Boolean(answer.markdown?.includes('baseline')),
-      });
-      const { median, p95 } = cell.turnaround;
-      const users = `${concurrency} user${concurrency > 1 ? 's' : ''}`;
+  } catch (err) {
+    await stopChild(child);
+    throw err;
+  }
+  return { pid: child.pid ?? 0, stop: () => stopChild(child) };
+}
+
+const isBaselineAnswer = (answer: SandboxMessage) => Boolean(answer.markdown?.includes('baseline'));
+
+/** Scenario 2: the framework baseline bot, same sandbox, same latency. */
+export async function baselineScenario(
+  ctx: BenchContext,
+  auditOverhead: number | undefined,
+): Promise<{ rows: Row[]; details: unknown }> {
+  const floorMs = BASELINE_FLOOR_CALLS * ctx.latencyMs;
+  const rows: Row[] = [];
+  const details: unknown[] = [];
+  for (const concurrency of [1, 50]) {
+    const cell = await runCell(ctx, {
+      botKey: 'baseline',
+      text: 'hello',
+      concurrency,
+      rounds: concurrency === 1 ? 30 : 4,
+      capMs: 30_000,
+      check: isBaselineAnswer,
+    });
+    const { median, p95 } = cell.turnaround;
+    const users = `${concurrency} user${concurrency > 1 ? 's' : ''}`;
+    rows.push({
+      scenario: '2 framework baseline',
+      figure: `baseline turnaround, ${users}`,
+      unit: 'ms',
+      median,
+      tail: { label: 'p95', value: p95 },
+      target: 'reported',
+      note: `${ratioNote(median, p95, floorMs)}; calls/answer ${Number(cell.calls.median.toFixed(2))} (${Object.entries(
+        cell.callsByRoute,
+      )
+        .map(([route, n]) => `${route} ${Number(n.toFixed(2))}`)
+        .join(', ')})`,
+    });
+    if (concurrency === 1) {
       rows.push({
         scenario: '2 framework baseline',
-        figure: `baseline turnaround, ${users}`,
+        figure: 'overhead beyond floor, 1 user: audit bot (3 rec) vs baseline',
         unit: 'ms',
-        median,
-        tail: { label: 'p95', value: p95 },
+        median: auditOverhead ?? Number.NaN,
         target: 'reported',
-        note: `${ratioNote(median, p95, floorMs)}; calls/answer ${Number(cell.calls.median.toFixed(2))} (${Object.entries(
-          cell.callsByRoute,
-        )
-          .map(([route, n]) => `${route} ${Number(n.toFixed(2))}`)
-          .join(', ')})`,
+        note: `baseline ${Math.round(median - floorMs)} ms beyond its floor of ${floorMs} ms`,
       });
-      if (concurrency === 1) {
-        rows.push({
-          scenario: '2 framework baseline',
-          figure: 'overhead beyond floor, 1 user: audit bot (3 rec) vs baseline',
-          unit: 'ms',
-          median: auditOverhead ?? Number.NaN,
-          target: 'reported',
-          note: `baseline ${Math.round(median - floorMs)} ms beyond its floor of ${floorMs} ms`,
+    }
+    details.push({ concurrency, floorMs, ...cell });
+  }
+  return { rows, details };
+}
+
+/** Runs `work` with no added latency on any Webex route, then puts the bench's latency back. */
+async function withoutLatency<T>(ctx: BenchContext, work: () => Promise<T>): Promise<T> {
+  ctx.sandbox.faults.set({ route: '*', latencyMs: 0 });
+  try {
+    return await work();
+  } finally {
+    ctx.sandbox.faults.set({ route: '*', latencyMs: ctx.latencyMs });
+  }
+}
+
+/** Target CPU per 3-record audit, in ms of the bot's process. */
+export const AUDIT_CPU_TARGET_MS = 3;
+
+const CPU_PLAN: Record<number, CpuPlan> = {
+  3: { warmUp: 50, rounds: 7, perRound: 60 },
+  2500: { warmUp: 10, rounds: 5, perRound: 8 },
+};
+const CPU_SCENARIO = '7 CPU per answer';
+const BASELINE_NAME = 'framework baseline';
+
+/** A running audit bot to measure: the bench's build, or another one (BENCH_CPU_BOTS). */
+export interface CpuBot {
+  /** Empty for the bench's own build (dist/); else the build's path, shown in the row. */
+  build: string;
+  pid: number;
+  botKey: string;
+}
+
+function cpuNote(cell: CpuCellResult, plan: CpuPlan, what: string): string {
+  return (
+    `process's user+system time (/proc); ${cell.rounds.length} rounds × ${cell.perRound} sequential ${what}, ` +
+    `no added latency, after ${plan.warmUp} warm-up; rounds ${cell.rounds.map((r) => r.toFixed(1)).join(' ')}` +
+    (cell.failures ? `; ${cell.failures} FAILED` : '')
+  );
+}
+
+/**
+ * Scenario 7: CPU of the audit bot's process per sequential audit (3 and 2,500 records),
+ * and of the framework baseline's per fixed reply, measured in alternating rounds of the
+ * same run (both bots are up at once, each with its own identity and 1:1 rooms).
+ */
+export async function cpuScenario(
+  ctx: BenchContext,
+  bots: CpuBot[],
+  baseline: LaunchedBaseline | undefined,
+  recordings: BenchRecording[],
+): Promise<{ rows: Row[]; details: unknown[] }> {
+  const rows: Row[] = [];
+  const details: unknown[] = [];
+  await withoutLatency(ctx, async () => {
+    for (const recording of recordings.filter((r) => CPU_PLAN[r.records])) {
+      const plan = CPU_PLAN[recording.records];
+      const small = recording.records === 3;
+      process.stderr.write(`bench:   CPU per audit, ${recording.records} records\n`);
+      const subjects: CpuSubject[] = bots.map((bot) => ({
+        name: bot.build,
+        pid: bot.pid,
+        botKey: bot.botKey,
+        text: `audit ${recording.id}`,
+        check: (answer) =>
+          (answer.attachments?.length ?? 0) === 1 &&
+          Boolean(answer.markdown?.includes(recording.topic)),
+      }));
+      // The baseline's fixed reply does not depend on the report, so it runs beside the small one.
+      if (small && baseline) {
+        subjects.push({
+          name: BASELINE_NAME,
+          pid: baseline.pid,
+          botKey: 'baseline',
+          text: 'hello',
+          check: isBaselineAnswer,
         });
       }
-      details.push({ concurrency, floorMs, ...cell });
+      const results = await cpuRounds(ctx, subjects, plan);
+      const base = results.get(BASELINE_NAME);
+      for (const bot of bots) {
+        const cell = results.get(bot.build);
+        if (!cell) continue;
+        // Each round's audits against the baseline's replies of the same round: the pairs share
+        // the machine's load of that moment, so their ratio drifts less than the medians.
+        const ratio = base
+          ? `; ×${median(cell.rounds.map((r, i) => r / base.rounds[i])).toFixed(2)} the baseline's reply (median of per-round ratios)`
+          : '';
+        rows.push({
+          scenario: CPU_SCENARIO,
+          figure: `bot CPU per audit, ${recording.records.toLocaleString('en-US')} records${bot.build ? ` (${bot.build})` : ''}`,
+          unit: 'ms',
+          median: cell.perExchange.median,
+          tail: { label: 'max', value: cell.perExchange.max },
+          target: small ? `≤ ${AUDIT_CPU_TARGET_MS}` : 'reported',
+          met: small ? cell.perExchange.median <= AUDIT_CPU_TARGET_MS : undefined,
+          note: `${cpuNote(cell, plan, 'audits')}${ratio}`,
+        });
+        details.push({ recording, build: bot.build || 'dist', ...plan, ...cell });
+      }
+      if (base) {
+        rows.push({
+          scenario: CPU_SCENARIO,
+          figure: 'framework baseline CPU per fixed reply',
+          unit: 'ms',
+          median: base.perExchange.median,
+          tail: { label: 'max', value: base.perExchange.max },
+          target: 'reported',
+          note: `${cpuNote(base, plan, 'replies')}, rounds alternating with the audit bot's`,
+        });
+        details.push({ baseline: true, ...plan, ...base });
+      }
     }
-    return { rows, details };
-  } finally {
-    await stopChild(child);
-  }
+  });
+  return { rows, details };
 }
 
 /** A signed `messages:created` delivery, as the sandbox (and Webex) sends it. */

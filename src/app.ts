@@ -112,6 +112,9 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       onMessage: (message) => dispatcher.onMessage(message),
       onCardAction: (action) => dispatcher.onCardAction(action),
       inFlight,
+      leases: openedStore,
+      webhookReconcileMs: config.webhookReconcileSeconds * 1000,
+      metrics,
     });
     runtime = started;
     for (const envelope of early.splice(0)) await inFlight.track(started.handle(envelope));

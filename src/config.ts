@@ -29,6 +29,8 @@ export interface Config {
   logLevel: string;
   /** How long SIGTERM waits for in-flight work before handing it to another replica. */
   shutdownGraceSeconds: number;
+  /** How often the leading replica reconciles the webhooks. */
+  webhookReconcileSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
@@ -164,6 +166,14 @@ const envSchema = z.object({
       .min(0, { error: SHUTDOWN_GRACE_FIX })
       .default(DEFAULT_SHUTDOWN_GRACE_SECONDS),
   ),
+  WEBHOOK_RECONCILE_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a number of seconds, e.g. 60' })
+      .min(1, { error: 'must be at least 1 second, e.g. 60' })
+      .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
+      .default(60),
+  ),
 });
 
 /**
@@ -248,5 +258,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
     shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS,
+    webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
   };
 }

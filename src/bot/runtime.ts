@@ -14,7 +14,10 @@ import {
   type FrameworkMessage,
 } from './framework';
 import { stripMention } from './mention';
-import { WebhookSupervisor } from './webhooks';
+import type { Metrics } from '../metrics';
+import type { Store } from '../store/store';
+import { WebhookKeeper } from './webhook-keeper';
+import { WebhookReconciler } from './webhooks';
 
 export type { BotIdentity };
 
@@ -64,15 +67,19 @@ export interface BotRuntimeOptions {
   onCardAction: (action: IncomingCardAction) => Promise<void>;
   /** Handlers run detached from the framework; this lets a stop wait for them. */
   inFlight: InFlight;
+  /** Holds the lease that picks the one replica reconciling the webhooks. */
+  leases: Pick<Store, 'claimLeadership' | 'releaseLeadership'>;
+  /** How often the leading replica reconciles the webhooks (WEBHOOK_RECONCILE_SECONDS). */
+  webhookReconcileMs: number;
+  metrics?: Pick<Metrics, 'webhookReconciles' | 'webhookLeader'>;
 }
 
 export class BotRuntime {
-  private readonly supervisorAbort = new AbortController();
-
   private constructor(
     private readonly options: BotRuntimeOptions,
     private readonly adapter: FrameworkAdapter,
-    private readonly supervisor: WebhookSupervisor,
+    private readonly reconciler: WebhookReconciler,
+    private readonly keeper: WebhookKeeper,
   ) {}
 
   get identity(): BotIdentity {
@@ -80,7 +87,8 @@ export class BotRuntime {
   }
 
   /**
-   * Starts the framework in webhook mode and makes sure its webhooks exist.
+   * Starts the framework in webhook mode; if this replica wins the webhook lease, its first
+   * reconcile is done when this resolves (a failed one is retried in the background).
    * @example const runtime = await BotRuntime.start({ apiUrl, botToken, ... });
    */
   static async start(options: BotRuntimeOptions): Promise<BotRuntime> {
@@ -96,22 +104,24 @@ export class BotRuntime {
       onMessage: (event) => runtime?.onFrameworkMessage(event),
       onCardAction: (event) => runtime?.onFrameworkCardAction(event),
     });
-    const supervisor = new WebhookSupervisor({
+    const reconciler = new WebhookReconciler({
       http: options.http,
       botToken: options.botToken,
       name: adapter.webhookName,
       targetUrl: options.webhookUrl,
       secret: options.webhookSecret,
       logger: options.logger,
+      metrics: options.metrics,
     });
-    runtime = new BotRuntime(options, adapter, supervisor);
-    const hooks = await supervisor.ensureWithRetry(runtime.supervisorAbort.signal);
-    if (hooks) {
-      adapter.adoptWebhooks({
-        messages: hooks.get('all'),
-        cardActions: hooks.get('attachmentActions'),
-      });
-    }
+    const keeper = new WebhookKeeper({
+      reconciler,
+      store: options.leases,
+      intervalMs: options.webhookReconcileMs,
+      logger: options.logger,
+      metrics: options.metrics,
+    });
+    runtime = new BotRuntime(options, adapter, reconciler, keeper);
+    await keeper.start();
     return runtime;
   }
 
@@ -125,13 +135,19 @@ export class BotRuntime {
     await this.adapter.handle(envelope);
   }
 
+  /** True when both webhooks exist and are active (whichever replica keeps them). */
   webhooksReady(): Promise<boolean> {
-    return this.supervisor.ready();
+    return this.reconciler.ready();
   }
 
-  /** Stops taking events; the webhooks stay, so another process (or the next start) keeps them. */
+  /** True while this replica leads webhook reconciliation. */
+  get leadsWebhooks(): boolean {
+    return this.keeper.isLeader;
+  }
+
+  /** Stops taking events and gives up the webhook lease; the webhooks stay. */
   async stop(): Promise<void> {
-    this.supervisorAbort.abort();
+    await this.keeper.stop();
     await this.adapter.stop();
   }
 

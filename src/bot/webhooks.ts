@@ -1,112 +1,152 @@
 /**
- * The framework creates its two webhooks without awaiting them and only logs a failure.
- * This makes sure both exist (creating what is missing, with retries) and answers readiness.
+ * Keeps this deployment's two webhooks as they must be: creates what is missing, fixes name,
+ * target, secret and status (reactivating ones Webex disabled), and removes duplicates of its
+ * own. It never deletes on start or stop, and never touches another app's webhooks. The rules
+ * are in ./webhook-plan (pure); this applies them over HTTP and answers readiness.
  */
 import { bearer, type WebexHttp } from '../webex/client';
+import { iterateItems } from '../webex/paging';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
+import {
+  planWebhooks,
+  webhooksHealthy,
+  type DesiredWebhooks,
+  type ListedWebhook,
+  type WebhookAction,
+  type WebhookPlan,
+} from './webhook-plan';
 
-export interface WebhookSpec {
-  resource: string;
-  event: string;
-}
+export {
+  REQUIRED_WEBHOOKS,
+  type ListedWebhook,
+  type WebhookSpec,
+  type WebhookVerdict,
+} from './webhook-plan';
 
-/** messages (and the rest) through the firehose, card clicks through their own webhook. */
-export const REQUIRED_WEBHOOKS: WebhookSpec[] = [
-  { resource: 'all', event: 'all' },
-  { resource: 'attachmentActions', event: 'created' },
-];
+/** Outcomes counted by `audit_bot_webhook_reconciles_total`. */
+export type ReconcileOutcome = 'ok' | 'created' | 'updated' | 'removed' | 'failed';
 
-interface ListedWebhook {
-  id: string;
-  name: string;
-  resource: string;
-  event: string;
-  targetUrl: string;
-  status?: string;
-}
-
-export interface WebhookSupervisorOptions {
+export interface WebhookReconcilerOptions extends DesiredWebhooks {
   http: WebexHttp;
   botToken: string;
-  name: string;
-  targetUrl: string;
-  secret: string;
-  logger: Logger;
-  /** How long a successful check is trusted by readiness probes. */
+  logger?: Pick<Logger, 'info' | 'warn' | 'error'>;
+  metrics?: Pick<Metrics, 'webhookReconciles'>;
+  /** How long a healthy listing is trusted by readiness probes. */
   cacheMs?: number;
 }
 
-export class WebhookSupervisor {
-  private lastOkAt = 0;
+/** What one reconcile did, per webhook. */
+export interface ReconcileResult {
+  created: number;
+  updated: number;
+  removed: number;
+}
 
-  constructor(private readonly options: WebhookSupervisorOptions) {}
+export class WebhookReconciler {
+  private lastHealthyAt = 0;
 
-  /** Lists the bot's webhooks and creates the missing ones. Returns them by resource. */
-  async ensure(): Promise<Map<string, ListedWebhook>> {
-    const { http, botToken, name, targetUrl, secret } = this.options;
-    const existing = await this.list();
-    const found = new Map<string, ListedWebhook>();
-    for (const spec of REQUIRED_WEBHOOKS) {
-      let hook = existing.find(
-        (h) =>
-          h.name === name &&
-          h.targetUrl === targetUrl &&
-          h.resource === spec.resource &&
-          h.event === spec.event,
-      );
-      if (!hook) {
-        this.options.logger.warn({ resource: spec.resource }, 'webhook missing, creating it');
-        const created = await http.post<ListedWebhook>(
-          '/webhooks',
-          { name, targetUrl, secret, ...spec },
-          { headers: bearer(botToken) },
-        );
-        hook = created.data;
-      }
-      found.set(spec.resource, hook);
-    }
-    this.lastOkAt = Date.now();
-    return found;
+  constructor(private readonly options: WebhookReconcilerOptions) {}
+
+  private get desired(): DesiredWebhooks {
+    const { name, targetUrl, secret } = this.options;
+    return { name, targetUrl, secret };
   }
 
-  /** Keeps trying {@link ensure} with backoff until it succeeds or `signal` aborts. */
-  async ensureWithRetry(signal: AbortSignal): Promise<Map<string, ListedWebhook> | undefined> {
-    let delayMs = 1_000;
-    while (!signal.aborted) {
-      try {
-        return await this.ensure();
-      } catch (err) {
-        this.options.logger.error({ err, retryInMs: delayMs }, 'could not set up webhooks');
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
-        delayMs = Math.min(delayMs * 2, 60_000);
-      }
-    }
-    return undefined;
-  }
-
-  /** True when both webhooks were seen active recently (checked again when stale). */
-  async ready(): Promise<boolean> {
-    if (Date.now() - this.lastOkAt < (this.options.cacheMs ?? 30_000)) return true;
-    const hooks = await this.list();
-    const ok = REQUIRED_WEBHOOKS.every((spec) =>
-      hooks.some(
-        (h) =>
-          h.name === this.options.name &&
-          h.targetUrl === this.options.targetUrl &&
-          h.resource === spec.resource &&
-          h.event === spec.event &&
-          (h.status ?? 'active') === 'active',
-      ),
-    );
-    if (ok) this.lastOkAt = Date.now();
-    return ok;
-  }
-
-  private async list(): Promise<ListedWebhook[]> {
-    const response = await this.options.http.get<{ items: ListedWebhook[] }>('/webhooks', {
+  /** The bot's webhooks, all pages. */
+  async list(): Promise<ListedWebhook[]> {
+    const all: ListedWebhook[] = [];
+    const pages = iterateItems(this.options.http, {
+      token: this.options.botToken,
+      path: '/webhooks',
       params: { max: 100 },
-      headers: bearer(this.options.botToken),
     });
-    return response.data.items;
+    for await (const items of pages) all.push(...(items as ListedWebhook[]));
+    return all;
+  }
+
+  /** The listing compared with the desired state, without changing anything. */
+  async plan(): Promise<WebhookPlan> {
+    return planWebhooks(this.desired, await this.list());
+  }
+
+  /**
+   * Lists, plans and applies. Counts each webhook's outcome; a failure counts `failed` and
+   * rejects (the next run starts over from a fresh listing).
+   * @example const { created } = await reconciler.reconcile();
+   */
+  async reconcile(): Promise<ReconcileResult> {
+    const count = (outcome: ReconcileOutcome, n = 1) =>
+      n > 0 && this.options.metrics?.webhookReconciles.inc({ outcome }, n);
+    try {
+      const plan = await this.plan();
+      const result: ReconcileResult = { created: 0, updated: 0, removed: 0 };
+      for (const action of plan.actions) {
+        await this.apply(action);
+        if (action.kind === 'create') result.created++;
+        else if (action.kind === 'update') result.updated++;
+        else result.removed++;
+      }
+      count('created', result.created);
+      count('updated', result.updated);
+      count('removed', result.removed);
+      count('ok', plan.verdicts.filter((v) => v.role === 'own' && v.fixes.length === 0).length);
+      if (plan.missing.length === 0 && result.removed === 0) this.lastHealthyAt = Date.now();
+      else this.lastHealthyAt = 0;
+      return result;
+    } catch (err) {
+      count('failed');
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes this deployment's own webhooks (and their duplicates), nothing else. Only for the
+   * operator command: the bot itself never deletes on start or stop.
+   * @example const removed = await reconciler.removeOwn(); // 2
+   */
+  async removeOwn(): Promise<ListedWebhook[]> {
+    const plan = await this.plan();
+    const own = plan.verdicts.filter((v) => v.role !== 'other').map((v) => v.hook);
+    for (const hook of own) await this.delete(hook);
+    this.lastHealthyAt = 0;
+    return own;
+  }
+
+  /** True when both webhooks exist and are active (checked again when the last look is stale). */
+  async ready(): Promise<boolean> {
+    if (Date.now() - this.lastHealthyAt < (this.options.cacheMs ?? 30_000)) return true;
+    const healthy = webhooksHealthy(this.desired, await this.list());
+    if (healthy) this.lastHealthyAt = Date.now();
+    return healthy;
+  }
+
+  private async apply(action: WebhookAction): Promise<void> {
+    const { http, botToken, logger } = this.options;
+    const headers = bearer(botToken);
+    if (action.kind === 'create') {
+      logger?.warn({ ...action.spec }, 'webhook missing, creating it');
+      const { name, targetUrl, secret } = this.desired;
+      await http.post('/webhooks', { name, targetUrl, secret, ...action.spec }, { headers });
+    } else if (action.kind === 'update') {
+      // Field names only: the secret's value is never logged.
+      logger?.warn({ resource: action.hook.resource, fixes: action.fixes }, 'fixing webhook');
+      await http.put(`/webhooks/${encodeURIComponent(action.hook.id)}`, action.body, { headers });
+    } else {
+      logger?.warn({ resource: action.hook.resource }, 'removing a duplicate of our webhook');
+      await this.delete(action.hook);
+    }
+  }
+
+  private async delete(hook: ListedWebhook): Promise<void> {
+    await this.options.http
+      .delete(`/webhooks/${encodeURIComponent(hook.id)}`, {
+        headers: bearer(this.options.botToken),
+      })
+      .catch((err: unknown) => {
+        // Already gone (another replica or the operator removed it): that is the goal.
+        if ((err as { status?: number }).status === 404) return;
+        throw err;
+      });
   }
 }

@@ -1,7 +1,7 @@
 import { filterPeople, pagePeople } from './aggregate';
 import { reportActions } from './card-actions';
 import { escapeCardText, escapeEmail, escapeMarkdown, truncateText } from './escape';
-import { formatAccessTime, safeLocale } from './time';
+import { formatAccessTime, numberFormat, safeLocale } from './time';
 import type { AccessReport, PeopleFilter } from './types';
 
 /** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
@@ -101,7 +101,7 @@ const NO = '—';
 export function buildAuditCardData(input: AuditCardInput): AuditCardData {
   const { report, zone, filter = 'everyone' } = input;
   const locale = safeLocale(input.locale);
-  const num = new Intl.NumberFormat(locale);
+  const num = numberFormat(locale);
   const fmt = (t: number | null) =>
     escapeCardText(t === null ? NO : formatAccessTime(t, zone.zone, locale));
   const t = report.totals;

@@ -3,7 +3,7 @@
  * answer. Pure.
  */
 import { escapeCardText, sanitizeText, truncateText } from './escape';
-import { formatAccessTime, safeLocale } from './time';
+import { formatAccessTime, numberFormat, safeLocale } from './time';
 
 /** Webex's accessSummary allows at most 90 days per request and 365 days back. */
 export const SUMMARY_MAX_WINDOW_DAYS = 90;
@@ -58,7 +58,7 @@ export interface RecordingsCardInput {
  */
 export function buildRecordingsCardData(input: RecordingsCardInput) {
   const locale = safeLocale(input.locale);
-  const num = new Intl.NumberFormat(locale);
+  const num = numberFormat(locale);
   const limit = input.limit ?? 20;
   const sorted = [...input.recordings].sort(
     (a, b) => Date.parse(b.timeRecorded) - Date.parse(a.timeRecorded),

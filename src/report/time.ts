@@ -46,8 +46,14 @@ export function isValidZone(zone: string | null | undefined): zone is string {
   const z = zone.trim();
   // Intl also accepts offsets such as "+05:00" on some Node versions; we want IANA names.
   if (z === '' || z.length > 64 || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(z)) return false;
-  return IANAZone.isValidZone(z);
+  return validZones.memo(z);
 }
+
+/** Asked on every report; luxon builds an Intl.DateTimeFormat on each call. */
+const validZones = new LRUCache<string, boolean>({
+  max: 1_000,
+  memoMethod: (zone) => IANAZone.isValidZone(zone),
+});
 
 /**
  * A well-spelled name for a valid zone, or null. Intl is case-insensitive but its canonical
@@ -125,17 +131,35 @@ export function formatAccessTime(
   locale: string,
 ): string {
   if (dt === null) return '—';
-  const value = typeof dt === 'number' ? DateTime.fromMillis(dt) : dt;
-  if (!value.isValid) return '—';
+  const millis = typeof dt === 'number' ? dt : dt.isValid ? dt.toMillis() : Number.NaN;
+  if (!Number.isFinite(millis) || !isValidZone(zone)) return '—';
   return (
-    value
-      .setZone(zone)
-      .setLocale(safeLocale(locale))
-      .toLocaleString({ ...DateTime.DATETIME_MED, timeZoneName: 'short' })
+    accessTimeFormat(zone, safeLocale(locale))
+      .format(millis)
       // ICU 72+ puts U+202F/U+00A0 before AM/PM; plain spaces keep output stable across Node builds.
       .replace(/[\u202f\u00a0]/g, ' ')
   );
 }
+
+/**
+ * luxon's DATETIME_MED with the short zone name, as an Intl formatter kept per zone and
+ * locale: a card formats a time per row, and building the formatter costs more than using it.
+ */
+function accessTimeFormat(zone: string, locale: string): Intl.DateTimeFormat {
+  return accessTimeFormats.memo(`${zone} ${locale}`);
+}
+
+const accessTimeFormats = new LRUCache<string, Intl.DateTimeFormat>({
+  max: 1_000,
+  memoMethod: (key) => {
+    const [zone, locale] = key.split(' ');
+    return new Intl.DateTimeFormat(locale, {
+      ...DateTime.DATETIME_MED,
+      timeZone: zone,
+      timeZoneName: 'short',
+    });
+  },
+});
 
 /** The locale if Intl supports it, else en-US. @example safeLocale('de-DE') // "de-DE" */
 export function safeLocale(locale: string | null | undefined): string {
@@ -153,6 +177,20 @@ const safeLocales = new LRUCache<string, string>({
       return 'en-US'; // malformed tag (RangeError)
     }
   },
+});
+
+/**
+ * A number formatter for a locale (en-US if Intl does not support it), kept per locale:
+ * building one costs more than the rest of a small card's facts.
+ * @example numberFormat('de-DE').format(2500) // "2.500"
+ */
+export function numberFormat(locale: string | null | undefined): Intl.NumberFormat {
+  return numberFormats.memo(safeLocale(locale));
+}
+
+const numberFormats = new LRUCache<string, Intl.NumberFormat>({
+  max: 1_000,
+  memoMethod: (safe) => new Intl.NumberFormat(safe),
 });
 
 let allZones: string[] | undefined;

@@ -63,6 +63,18 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE accounts ADD COLUMN refresh_claimed_until BIGINT`,
     ],
   },
+  {
+    version: 3,
+    name: 'leader leases',
+    statements: [
+      // One row per named lease (e.g. 'webhooks'); see claimLeadership.
+      `CREATE TABLE leader_leases (
+        name TEXT PRIMARY KEY,
+        holder TEXT NOT NULL,
+        expires_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

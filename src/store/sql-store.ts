@@ -4,6 +4,8 @@ import {
   EVENT_KEY_TTL_MS,
   joinScopes,
   type CachedProfileTimezone,
+  type Leadership,
+  type LeadershipClaim,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
@@ -100,6 +102,28 @@ export class SqlStore implements Store {
       `UPDATE accounts SET ${CLEAR_CLAIM} WHERE person_id = ? AND refresh_claim = ?`,
       [personId, claimId],
     );
+  }
+
+  async claimLeadership(c: LeadershipClaim): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO leader_leases (name, holder, expires_at) VALUES (?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+       WHERE leader_leases.holder = excluded.holder OR leader_leases.expires_at <= ?`,
+      [c.name, c.holder, c.until, c.now],
+    );
+    return changes > 0;
+  }
+
+  async releaseLeadership(name: string, holder: string): Promise<void> {
+    await this.db.run('DELETE FROM leader_leases WHERE name = ? AND holder = ?', [name, holder]);
+  }
+
+  async getLeadership(name: string, now: number): Promise<Leadership | null> {
+    const [row] = await this.db.query<{ holder: unknown; expires_at: unknown }>(
+      'SELECT holder, expires_at FROM leader_leases WHERE name = ? AND expires_at > ?',
+      [name, now],
+    );
+    return row ? { holder: String(row.holder), until: Number(row.expires_at) } : null;
   }
 
   async saveOAuthState(s: OAuthState): Promise<void> {

@@ -52,6 +52,15 @@ declare module 'webex-node-bot-framework' {
     targetUrl: string;
   }
 
+  /** What the framework asks `webex.webhooks.create` for. */
+  export interface WebexWebhookRequest {
+    name: string;
+    targetUrl: string;
+    resource: string;
+    event: string;
+    secret?: string;
+  }
+
   export interface Trigger {
     type: 'message' | 'attachmentAction';
     id: string;
@@ -109,6 +118,7 @@ declare module 'webex-node-bot-framework' {
     webhooks: {
       list(): Promise<{ items: WebexWebhook[] }>;
       remove(webhook: WebexWebhook | string): Promise<unknown>;
+      create(webhook: WebexWebhookRequest): Promise<WebexWebhook>;
     };
     /** Its request interceptors announce every HTTP call as `request:start`. */
     on(event: 'request:start', listener: (options: unknown) => void): void;

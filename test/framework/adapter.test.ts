@@ -14,6 +14,8 @@ import { newToken } from '../../src/sandbox/seed';
 import type { Sandbox } from '../../src/sandbox/server';
 import { webexId } from '../../src/sandbox/state';
 import type { WebhookEnvelope } from '../../src/bot/envelope';
+import { loadFramework } from '../../src/bot/framework/load';
+import { WebhookReconciler } from '../../src/bot/webhooks';
 import { createWebexHttp } from '../../src/webex/client';
 import {
   call,
@@ -31,10 +33,24 @@ const savedEnv = {
   WEBEX_LOG_LEVEL: process.env.WEBEX_LOG_LEVEL,
 };
 
+const SECRET = 'contract-secret';
+
+/** The webhooks a running bot's reconciler keeps for `webhookUrl`. */
+async function reconcileFor(webhookUrl: string): Promise<void> {
+  await new WebhookReconciler({
+    http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
+    botToken: s.bot.token,
+    name: frameworkWebhookName(webhookUrl, s.bot.email),
+    targetUrl: webhookUrl,
+    secret: SECRET,
+  }).reconcile();
+}
+
 beforeAll(async () => {
   process.env.WEBEX_LOG_LEVEL = 'silent';
   ({ sandbox, s } = await startSeededSandbox());
   receiver = await startReceiver();
+  await reconcileFor(receiver.url);
 });
 
 afterAll(async () => {
@@ -59,7 +75,7 @@ async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
     apiUrl: sandbox.apiUrl,
     botToken: s.bot.token,
     webhookUrl,
-    webhookSecret: 'contract-secret',
+    webhookSecret: SECRET,
     http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
     onMessage: (event) => messages.push(event),
     onCardAction: (event) => cardActions.push(event),
@@ -97,8 +113,12 @@ function newPerson(name: string): { id: string; email: string; token: string } {
 
 describe('the framework behind the adapter', () => {
   let started: Started;
+  let hooksBefore: string[];
 
   beforeAll(async () => {
+    hooksBefore = botWebhooks()
+      .map((h) => h.id)
+      .sort();
     sandbox.faults.resetCounts();
     started = await startAdapter();
   });
@@ -118,16 +138,19 @@ describe('the framework behind the adapter', () => {
     expect(sandbox.faults.counts().byRoute['GET /v1/people/me']).toBe(1);
   });
 
-  it('holds both webhooks it created, under the name it filters events by', () => {
-    const hooks = botWebhooks();
-    expect(hooks.map((h) => `${h.resource}/${h.event}`).sort()).toEqual([
-      'all/all',
-      'attachmentActions/created',
-    ]);
-    expect(hooks.every((h) => h.name === started.adapter.webhookName)).toBe(true);
-    const { messages, cardActions } = started.adapter.webhooks;
-    expect(messages?.id).toBe(hooks.find((h) => h.resource === 'all')?.id);
-    expect(cardActions?.id).toBe(hooks.find((h) => h.resource === 'attachmentActions')?.id);
+  it('starts without touching the webhooks, holding the name it filters events by', () => {
+    // Its own start would have deleted both and made two new ones (see the test below).
+    expect(
+      botWebhooks()
+        .map((h) => h.id)
+        .sort(),
+    ).toEqual(hooksBefore);
+    const byRoute = sandbox.faults.counts().byRoute;
+    expect(byRoute['GET /v1/webhooks']).toBeUndefined();
+    expect(byRoute['POST /v1/webhooks']).toBeUndefined();
+    expect(byRoute['DELETE /v1/webhooks/:webhookId']).toBeUndefined();
+    expect(started.adapter.heldWebhookName).toBe(started.adapter.webhookName);
+    expect(botWebhooks().every((h) => h.name === started.adapter.webhookName)).toBe(true);
   });
 
   it('turns a delivered message into onMessage, and drops an envelope with another name', async () => {
@@ -217,7 +240,7 @@ describe('webhook names', () => {
     // What `new URL().host` would have made of it: another name, so another pair of webhooks.
     expect(name).not.toBe(Buffer.from(`${new URL(url).host} ${s.bot.email}`).toString('base64'));
 
-    // A message sent before the webhooks exist is delivered nowhere; we hand it over ourselves.
+    // No webhook points at this URL; we hand the message over ourselves.
     const sent = await call(sandbox, s.colleague.token, 'POST', '/messages', {
       toPersonEmail: s.bot.email,
       text: 'help',
@@ -225,10 +248,10 @@ describe('webhook names', () => {
     const { adapter, messages } = await startAdapter(url);
     try {
       expect(adapter.webhookName).toBe(name);
-      const created = botWebhooks().filter((h) => h.targetUrl === url);
-      expect(created.map((h) => h.name)).toEqual([name, name]);
+      expect(adapter.heldWebhookName).toBe(name);
+      expect(botWebhooks().filter((h) => h.targetUrl === url)).toEqual([]);
       await adapter.handle({
-        id: created[0].id,
+        id: webexId('WEBHOOK'),
         name,
         resource: 'messages',
         event: 'created',
@@ -238,11 +261,40 @@ describe('webhook names', () => {
       expect(messages.map((m) => m.message.id)).toEqual([sent.body.id]);
     } finally {
       await adapter.stop();
-      // Stopping keeps webhooks; these point nowhere, so they go.
-      for (const hook of botWebhooks().filter((h) => h.targetUrl === url)) {
-        await call(sandbox, s.bot.token, 'DELETE', `/webhooks/${hook.id}`);
-      }
     }
+  });
+});
+
+describe('the framework on its own (what the adapter keeps it from doing)', () => {
+  it('deletes the webhooks with its name at start and creates two new ones', async () => {
+    const url = 'http://127.0.0.1:9/raw/webhooks/webex';
+    await reconcileFor(url);
+    const ours = () => botWebhooks().filter((h) => h.targetUrl === url);
+    const before = ours().map((h) => h.id);
+    expect(before).toHaveLength(2);
+    const { Framework } = loadFramework(sandbox.apiUrl);
+    const raw = new Framework({
+      token: s.bot.token,
+      webhookUrl: url,
+      webhookSecret: SECRET,
+      removeWebhooksOnStart: false,
+      maxStartupSpaces: 0,
+    });
+    await raw.start();
+    try {
+      const deadline = Date.now() + 10_000;
+      while (ours().filter((h) => !before.includes(h.id)).length < 2 && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      // If this fails, the framework's start changed: revisit keepWebhooksAway in the adapter.
+      const after = ours();
+      expect(after).toHaveLength(2);
+      expect(after.some((h) => before.includes(h.id))).toBe(false);
+    } finally {
+      // Its stop deletes them again; that is the other half of what the adapter prevents.
+      await raw.stop();
+    }
+    expect(ours()).toEqual([]);
   });
 });
 

@@ -267,6 +267,45 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
+  describe('leader leases', () => {
+    it('has one holder at a time, renewed by it and taken over once it lapses', async () => {
+      const name = id('lease');
+      const claim = (holder: string, now: number) =>
+        store.claimLeadership({ name, holder, now, until: now + 1000 });
+      expect(await claim('a', T0)).toBe(true);
+      expect(await claim('b', T0 + 10)).toBe(false);
+      expect(await claim('a', T0 + 500)).toBe(true); // renewed until T0 + 1500
+      expect(await claim('b', T0 + 1200)).toBe(false);
+      expect(await store.getLeadership(name, T0 + 1200)).toEqual({ holder: 'a', until: T0 + 1500 });
+      expect(await claim('b', T0 + 1500)).toBe(true);
+      expect(await claim('a', T0 + 1600)).toBe(false);
+      expect(await store.getLeadership(name, T0 + 3000)).toBeNull();
+    });
+
+    it('is free at once when its holder releases it, and only its holder can', async () => {
+      const name = id('lease');
+      expect(await store.claimLeadership({ name, holder: 'a', now: T0, until: T0 + 60_000 })).toBe(
+        true,
+      );
+      await store.releaseLeadership(name, 'b');
+      expect((await store.getLeadership(name, T0))?.holder).toBe('a');
+      await store.releaseLeadership(name, 'a');
+      expect(await store.getLeadership(name, T0)).toBeNull();
+      expect(await store.claimLeadership({ name, holder: 'b', now: T0, until: T0 + 60_000 })).toBe(
+        true,
+      );
+    });
+
+    it('gives one winner to claims racing for a free lease', async () => {
+      const name = id('lease');
+      const holders = ['a', 'b', 'c', 'd', 'e'];
+      const won = await Promise.all(
+        holders.map((holder) => store.claimLeadership({ name, holder, now: T0, until: T0 + 1000 })),
+      );
+      expect(won.filter(Boolean)).toHaveLength(1);
+    });
+  });
+
   describe('event de-duplication', () => {
     it('is true the first time only', async () => {
       const key = id('messages:MSG');

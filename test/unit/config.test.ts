@@ -35,7 +35,18 @@ describe('loadConfig', () => {
       allowedEmailDomains: [],
       logLevel: 'info',
       shutdownGraceSeconds: 25,
+      webhookReconcileSeconds: 60,
     });
+  });
+
+  it('reads how often webhooks are reconciled, and refuses nonsense', () => {
+    expect(loadConfig({ WEBHOOK_RECONCILE_SECONDS: '5' }).webhookReconcileSeconds).toBe(5);
+    expect(() => loadConfig({ WEBHOOK_RECONCILE_SECONDS: '0' })).toThrow(
+      /WEBHOOK_RECONCILE_SECONDS must be at least 1 second/,
+    );
+    expect(() => loadConfig({ WEBHOOK_RECONCILE_SECONDS: 'often' })).toThrow(
+      /WEBHOOK_RECONCILE_SECONDS must be a number of seconds/,
+    );
   });
 
   it('reads a complete Webex configuration', () => {

@@ -33,6 +33,17 @@ describe('formatAccessTime', () => {
     expect(formatAccessTime(t, 'UTC', 'not a locale!')).toBe('Jul 13, 2020, 5:05 PM UTC');
     expect(formatAccessTime(null, 'UTC', 'en-US')).toBe('—');
   });
+
+  test('an unknown zone or an invalid time is a dash, not an exception', () => {
+    expect(formatAccessTime(t, 'Mars/Base', 'en-US')).toBe('—');
+    expect(formatAccessTime(Number.NaN, 'UTC', 'en-US')).toBe('—');
+  });
+
+  test('the same zone in two locales, and two zones in one locale, stay apart', () => {
+    expect(formatAccessTime(t, 'Europe/Berlin', 'en-US')).toBe('Jul 13, 2020, 7:05 PM GMT+2');
+    expect(formatAccessTime(t, 'Europe/Berlin', 'de-DE')).toBe('13. Juli 2020, 19:05 MESZ');
+    expect(formatAccessTime(t, 'America/Los_Angeles', 'en-US')).toBe('Jul 13, 2020, 10:05 AM PDT');
+  });
 });
 
 describe('zones', () => {

@@ -52,14 +52,8 @@ export interface FrameworkAdapterOptions {
   onMessage: (event: FrameworkMessage) => void;
   onCardAction: (event: FrameworkCardAction) => void;
   logger?: { warn(obj: Record<string, unknown>, msg: string): void };
-  /** How long {@link FrameworkAdapter.start} waits for the framework's own webhook creation. */
+  /** How long {@link FrameworkAdapter.start} waits for the framework to take its webhooks. */
   webhookWaitMs?: number;
-}
-
-/** The framework's two webhooks, by our names for them. */
-export interface FrameworkWebhooks {
-  messages?: WebexWebhook;
-  cardActions?: WebexWebhook;
 }
 
 export class FrameworkAdapter {
@@ -75,8 +69,10 @@ export class FrameworkAdapter {
   ) {}
 
   /**
-   * Starts the framework in webhook mode and waits until its own (unawaited) webhook creation
-   * has finished or failed.
+   * Starts the framework in webhook mode without letting it touch Webex's webhooks: its own
+   * start deletes every webhook with its name and creates two new ones (cutting off a
+   * replica that is running, and racing another that starts), so its webhook calls are
+   * answered here instead. The webhooks themselves are kept by the WebhookReconciler.
    * @example const adapter = await FrameworkAdapter.start({ apiUrl, botToken, webhookUrl, ... });
    */
   static async start(options: FrameworkAdapterOptions): Promise<FrameworkAdapter> {
@@ -85,14 +81,17 @@ export class FrameworkAdapter {
       token: options.botToken,
       webhookUrl: options.webhookUrl,
       webhookSecret: options.webhookSecret,
-      // Only touch webhooks this deployment created, never another app's.
+      // Only ever webhooks with its own name (and those are answered by keepWebhooksAway).
       removeWebhooksOnStart: false,
       // Spaces are discovered when they first speak, so start-up does not list memberships.
       maxStartupSpaces: 0,
       messageFormat: 'markdown',
     });
     joinConcurrentSpawns(framework);
-    await framework.start();
+    const starting = framework.start();
+    // start() makes its SDK instance synchronously, before its first await.
+    keepWebhooksAway(framework);
+    await starting;
     const reads = botReads(options.http, options.botToken);
     replaceSdkReads(framework.webex, reads);
     framework.on('message', (bot: Bot, trigger: Trigger) => {
@@ -130,7 +129,7 @@ export class FrameworkAdapter {
       identity,
       frameworkWebhookName(options.webhookUrl, identity.email),
     );
-    await adapter.webhooksSettled(options.webhookWaitMs ?? 15_000);
+    await adapter.webhookNameSettled(options.webhookWaitMs ?? 15_000);
     // From here on (its webhook set-up is done) every Webex call should be ours.
     watchSdkRequests(framework.webex, (call) => {
       if (adapter.unroutedSdkCalls.length < 20) adapter.unroutedSdkCalls.push(call);
@@ -148,24 +147,10 @@ export class FrameworkAdapter {
     await this.processEvent(this.framework, envelope);
   }
 
-  /** The framework's webhooks as it knows them (an empty slot if it has none). */
-  get webhooks(): FrameworkWebhooks {
-    return {
-      messages: hasId(this.framework.webhook) ? this.framework.webhook : undefined,
-      cardActions: hasId(this.framework.cardsWebhook) ? this.framework.cardsWebhook : undefined,
-    };
-  }
-
-  /**
-   * Gives the framework webhooks made by someone else (our supervisor) when its own creation
-   * failed: its event filter compares every envelope's name with the webhook it holds.
-   * @example adapter.adoptWebhooks({ messages: hooks.get('all'), cardActions: hooks.get('attachmentActions') });
-   */
-  adoptWebhooks(hooks: FrameworkWebhooks): void {
-    if (!hasId(this.framework.webhook) && hooks.messages) this.framework.webhook = hooks.messages;
-    if (!hasId(this.framework.cardsWebhook) && hooks.cardActions) {
-      this.framework.cardsWebhook = hooks.cardActions;
-    }
+  /** The webhook name the framework filters events by, as it holds it. */
+  get heldWebhookName(): string | undefined {
+    const hook = this.framework.webhook;
+    return typeof hook === 'object' && typeof hook.name === 'string' ? hook.name : undefined;
   }
 
   /**
@@ -174,22 +159,49 @@ export class FrameworkAdapter {
    * @example await adapter.stop();
    */
   async stop(): Promise<void> {
-    const hooks = this.framework.webex.webhooks;
     // Its clean-up lists its webhooks and removes each: it finds none, and removing is a no-op.
-    hooks.list = () => Promise.resolve({ items: [] });
-    hooks.remove = () => Promise.resolve(undefined);
+    keepWebhooksAway(this.framework);
     await this.framework.stop();
   }
 
-  private async webhooksSettled(timeoutMs: number): Promise<void> {
+  /** Its webhook set-up runs unawaited after start() resolves; it ends with both slots set. */
+  private async webhookNameSettled(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
-      // Both start as `{}`; an id means created, `false` means creation failed.
-      if (this.framework.webhook === false) return;
-      if (hasId(this.framework.webhook) && hasId(this.framework.cardsWebhook)) return;
+      if (this.heldWebhookName && hasName(this.framework.cardsWebhook)) {
+        if (this.heldWebhookName !== this.webhookName) {
+          throw new Error(
+            `webex-node-bot-framework named its webhooks "${this.heldWebhookName}", expected "${this.webhookName}": its name formula changed`,
+          );
+        }
+        return;
+      }
+      if (this.framework.webhook === false) break;
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    throw new Error(
+      'webex-node-bot-framework did not set up its webhooks through webex.webhooks.create: its start changed',
+    );
   }
+}
+
+/**
+ * Answers the framework's webhook calls without reaching Webex: `list` finds none (so it
+ * removes nothing), `remove` does nothing, and `create` hands back what it asked for (minus
+ * the secret, with no id: the real webhooks are the reconciler's). The framework then holds
+ * the name it filters events by, which is all it uses its webhooks for.
+ */
+function keepWebhooksAway(framework: Framework): void {
+  const hooks = framework.webex?.webhooks;
+  if (!hooks) {
+    throw new Error(
+      'webex-node-bot-framework had no SDK instance when expected: its start changed',
+    );
+  }
+  hooks.list = () => Promise.resolve({ items: [] });
+  hooks.remove = () => Promise.resolve(undefined);
+  hooks.create = ({ name, targetUrl, resource, event }) =>
+    Promise.resolve({ id: '', name, targetUrl, resource, event });
 }
 
 /** Only white space, and no files: the framework drops it without a 'message' event. */
@@ -197,6 +209,6 @@ function isBlankText(message: WebexMessage & { files?: string[] }): boolean {
   return typeof message.text === 'string' && message.text.trim() === '' && !message.files?.length;
 }
 
-function hasId(hook: WebexWebhook | Record<string, never> | false): hook is WebexWebhook {
-  return typeof hook === 'object' && typeof hook.id === 'string';
+function hasName(hook: WebexWebhook | Record<string, never> | false): hook is WebexWebhook {
+  return typeof hook === 'object' && typeof hook.name === 'string';
 }

@@ -5,6 +5,5 @@ export {
   type FrameworkAdapterOptions,
   type FrameworkCardAction,
   type FrameworkMessage,
-  type FrameworkWebhooks,
 } from './adapter';
 export { frameworkWebhookName } from './webhook-name';
