@@ -341,3 +341,66 @@ export class Conversation {
     );
   }
 }
+
+/**
+ * The sum of a Prometheus metric's samples on the running replicas (those with all of
+ * `labels`). A gauge read from the shared store counts once per replica: pass one replica.
+ * @example await metricSum(cluster, 'audit_bot_inbox_retries_total') // 5
+ */
+export async function metricSum(
+  cluster: ReplicaCluster,
+  name: string,
+  labels: Record<string, string> = {},
+  replicas: Replica[] = cluster.replicas,
+): Promise<number> {
+  let total = 0;
+  for (const replica of replicas.filter((r) => r.running())) {
+    const response = await fetch(`${replica.url}/metrics`);
+    for (const line of (await response.text()).split('\n')) {
+      const match = /^([a-zA-Z_:][\w:]*)(?:\{([^}]*)\})? (\S+)$/.exec(line);
+      if (match?.[1] !== name) continue;
+      const sample = match[2] ?? '';
+      if (Object.entries(labels).every(([key, value]) => sample.includes(`${key}="${value}"`))) {
+        total += Number(match[3]);
+      }
+    }
+  }
+  return total;
+}
+
+/** {@link waitUntil} for a condition that has to ask something (a metric, the database). */
+export async function waitUntilAsync(
+  what: string,
+  condition: () => Promise<boolean>,
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/**
+ * Resolves once nothing is left to happen: no delivery in flight and no event pending or
+ * claimed in the shared inbox (as the running replicas' `/metrics` report it).
+ * @example await quiet(cluster); expect(replies).toHaveLength(1);
+ */
+export async function quiet(cluster: ReplicaCluster, timeoutMs = 30_000): Promise<void> {
+  await cluster.sandbox.webhooks.idle();
+  await waitUntilAsync(
+    'the inbox to be empty',
+    async () => {
+      // The gauge is read from the shared store: one replica's view is everyone's.
+      const replica = cluster.replicas.find((r) => r.running());
+      if (!replica) throw new Error('no replica running to ask');
+      const text = await (await fetch(`${replica.url}/metrics`)).text();
+      return (
+        /^audit_bot_inbox_events\{status="pending"\} 0$/m.test(text) &&
+        /^audit_bot_inbox_events\{status="claimed"\} 0$/m.test(text)
+      );
+    },
+    timeoutMs,
+  );
+  await cluster.sandbox.webhooks.idle();
+}
