@@ -301,7 +301,7 @@ export class Conversation {
       .filter((m) => m.personId === botId);
   }
 
-  /** Waits (up to `timeoutMs`) until every text in `sent` has a reply, then counts. */
+  /** Waits (up to `timeoutMs`) until every text in `sent` has a reply and all is quiet; counts. */
   async settle(sent: string[], timeoutMs = 20_000): Promise<ReturnType<typeof tally>> {
     const { sandbox } = this.cluster;
     const counts = () => tally(sent, countQuotedReplies(sandbox, this.roomId));
@@ -312,7 +312,8 @@ export class Conversation {
       () => counts().lost.length === 0,
       timeoutMs,
     ).catch(() => undefined);
-    await sandbox.webhooks.idle();
+    // Nothing left in flight anywhere, so a late repeat would be counted too.
+    await quiet(this.cluster);
     return counts();
   }
 
