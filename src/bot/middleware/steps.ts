@@ -5,7 +5,9 @@
 import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
 import type { PersonTokens } from '../../auth/person-tokens';
 import { MissingScopeError, NotConnectedError, logFailure } from '../../errors';
+import { english } from '../../locales';
 import type { Logger } from '../../log';
+import type { Translator } from '../../report/i18n';
 import type { Metrics } from '../../metrics';
 import { errorReply, noticeReply } from '../commands/notice';
 import { loadManifest } from '../manifest';
@@ -30,13 +32,16 @@ export async function answerUnexpected(
   deps: { messenger: Messenger; logger: Logger },
   personId: string,
   work: () => Promise<void>,
+  messages?: () => Promise<Translator>,
 ): Promise<void> {
   try {
     await work();
   } catch (err) {
     logFailure(deps.logger, err, 'command failed');
+    // The store may be what failed: then the answer is in English.
+    const translator = messages ? await messages().catch(() => english()) : english();
     await deps.messenger
-      .send({ toPersonId: personId }, errorReply(err))
+      .send({ toPersonId: personId }, errorReply(err, {}, translator))
       .catch((sendErr: unknown) =>
         deps.logger.error({ err: sendErr }, 'could not tell the person it failed'),
       );
@@ -44,7 +49,9 @@ export async function answerUnexpected(
 }
 
 export function errorBoundary(deps: { messenger: Messenger; logger: Logger }): Step<BotContext> {
-  return step('errorBoundary', (ctx, next) => answerUnexpected(deps, ctx.person.id, next));
+  return step('errorBoundary', (ctx, next) =>
+    answerUnexpected(deps, ctx.person.id, next, ctx.messages),
+  );
 }
 
 /**
@@ -58,11 +65,15 @@ export function allowedDomains(domains: readonly string[], logger: Logger): Step
       logger.info({ messageId: ctx.event.messageId }, 'card click from another domain ignored');
       return;
     }
+    const messages = await ctx.messages();
     await ctx.conversation.say(
-      noticeReply({
-        title: 'Not available for your organisation',
-        text: 'This bot only serves people from the organisations it was set up for. Ask your Webex admin if you need it.',
-      }),
+      noticeReply(
+        {
+          title: messages.t('notAllowed.title'),
+          text: messages.t('notAllowed.text'),
+        },
+        messages,
+      ),
     );
   });
 }
@@ -106,9 +117,10 @@ export function answerFailures(logger: Logger): Step<BotContext> {
       }
       if (!route.failure) throw err;
       logFailure(logger, err, 'command failed for the person', { command: route.label });
+      const messages = await ctx.messages();
       await ctx.conversation.sayPrivately(
-        errorReply(err, route.failure.explain),
-        route.failure.note,
+        errorReply(err, route.failure.explain, messages),
+        messages.t(route.failure.noteKey),
       );
     }
   });
