@@ -38,11 +38,17 @@ export interface Explanation {
   title: string;
   text: string;
   trackingId?: string;
+  /** What the answer is about (command, recording), so parallel requests can be told apart. */
+  about?: Array<{ title: string; value: string }>;
 }
 
 export interface ExplainContext {
   recordingId?: string;
+  /** The recording's topic when it is known (shown instead of the ID). */
+  topic?: string;
   hostEmail?: string;
+  /** The command that failed, e.g. `audit`. */
+  command?: string;
 }
 
 /**
@@ -58,10 +64,12 @@ export function explainError(
   // The text is markdown: anything that came from a person or from Webex is escaped.
   const id = context.recordingId ? escapeMarkdown(context.recordingId) : undefined;
   const host = context.hostEmail ? escapeEmail(context.hostEmail) : undefined;
+  const about = aboutFacts(context, messages);
   const say = (key: string, params?: MessageParams, trackingId?: string): Explanation => ({
     title: t(`${key}.title`),
     text: t(`${key}.text`, params),
     ...(trackingId !== undefined ? { trackingId } : {}),
+    ...(about.length > 0 ? { about } : {}),
   });
   if (err instanceof NotConnectedError) {
     return say(err.reason === 'expired' ? 'error.linkExpired' : 'error.notConnected');
@@ -103,6 +111,15 @@ export function explainError(
   }
   if (err instanceof WebexError) return say('error.webex', {}, err.trackingId);
   return say('error.internal');
+}
+
+/** Plain text (the card escapes facts): the command, then the recording's topic or ID. */
+function aboutFacts(context: ExplainContext, { t }: Translator) {
+  const facts: Array<{ title: string; value: string }> = [];
+  if (context.command) facts.push({ title: t('error.about.command'), value: context.command });
+  const recording = context.topic?.trim() || context.recordingId;
+  if (recording) facts.push({ title: t('error.about.recording'), value: recording });
+  return facts;
 }
 
 /** Webex answers about the request itself (bad ID, not allowed, not found), not faults. */

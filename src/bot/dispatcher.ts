@@ -107,7 +107,7 @@ export class CommandDispatcher {
         );
         said = true;
       },
-      messages,
+      { messages },
     );
     if (!said || !account.pending) return;
     const { roomId, roomType, threadId, text } = account.pending;

@@ -102,6 +102,10 @@ describe('a person who writes German', () => {
     expect(replies[0].markdown).toContain(
       'Webex hat keine Aufzeichnung 0000000000000000ffffffffffffffff, die dein Konto sehen kann.',
     );
+    // It names the command and the recording it is about.
+    const text = cardText(cardOf(replies[0]));
+    expect(text).toContain('Befehl: audit');
+    expect(text).toContain('Aufzeichnung: 0000000000000000ffffffffffffffff');
   });
 
   it('gets the help card with German words around the (English) command list', async () => {

@@ -14,6 +14,8 @@ export interface Notice {
   /** Our own markdown (bold commands); never text that came from a person or from Webex. */
   text: string;
   trackingId?: string;
+  /** Facts shown above the tracking ID (plain text, escaped here), e.g. which recording. */
+  about?: Array<{ title: string; value: string }>;
 }
 
 /**
@@ -22,15 +24,21 @@ export interface Notice {
  */
 export function noticeReply(notice: Notice, messages: Translator = english()): Reply {
   const trackingLabel = messages.t('notice.trackingId');
-  const facts = notice.trackingId ? [{ title: trackingLabel, value: notice.trackingId }] : [];
+  const facts = [
+    ...(notice.about ?? []),
+    ...(notice.trackingId ? [{ title: trackingLabel, value: notice.trackingId }] : []),
+  ];
   const card = renderCard(
     'message',
     buildMessageCardData({ title: notice.title, text: notice.text, facts, trustedMarkdown: true }),
   );
-  const tracking = notice.trackingId
-    ? `\n\n${trackingLabel}: ${escapeMarkdown(notice.trackingId)}`
-    : '';
-  return { markdown: `**${escapeMarkdown(notice.title)}**\n\n${notice.text}${tracking}`, card };
+  const factLines = facts.map(
+    (f) => `\n\n${escapeMarkdown(f.title)}: ${escapeMarkdown(f.value, { maxLength: 300 })}`,
+  );
+  return {
+    markdown: `**${escapeMarkdown(notice.title)}**\n\n${notice.text}${factLines.join('')}`,
+    card,
+  };
 }
 
 /** The friendly answer to a failure, in the person's language; see {@link explainError}. */
