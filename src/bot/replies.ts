@@ -6,6 +6,7 @@
 import type { GroupReply } from '../config';
 import type { WebexHttp } from '../webex/client';
 import { sendFile, sendMessage, type NewMessage, type SentMessage } from '../webex/messages';
+import { notePosted, notePostFailed } from './reply-tally';
 import type { Person, Room } from './runtime';
 
 /** What the bot says: a markdown text and, optionally, one Adaptive Card. */
@@ -36,12 +37,26 @@ export class Messenger {
         ? [{ contentType: 'application/vnd.microsoft.card.adaptive' as const, content: reply.card }]
         : undefined,
     } as NewMessage;
-    return sendMessage(this.http, this.botToken, message);
+    return tallied(sendMessage(this.http, this.botToken, message));
   }
 
   sendFile(toPersonId: string, file: FileReply): Promise<SentMessage> {
-    return sendFile(this.http, this.botToken, { toPersonId, ...file });
+    return tallied(sendFile(this.http, this.botToken, { toPersonId, ...file }));
   }
+}
+
+/** Counts the post on the current event's reply tally (see reply-tally.ts). */
+function tallied(post: Promise<SentMessage>): Promise<SentMessage> {
+  return post.then(
+    (sent) => {
+      notePosted();
+      return sent;
+    },
+    (err: unknown) => {
+      notePostFailed(err);
+      throw err;
+    },
+  );
 }
 
 /** Where a conversation takes place: who asked, in which space, in reply to what. */
