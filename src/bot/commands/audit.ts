@@ -10,6 +10,7 @@ import type { ReportAction, ReportView } from '../../report/card-actions';
 import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
+import { translatorFor } from '../../locales';
 import type { ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
 import { fetchAccessDetail } from '../../webex/recordings';
@@ -23,11 +24,8 @@ export interface AuditRequest {
   zone?: string;
 }
 
-const PRIVATE_NOTE = "I've sent you the report in a private message.";
-
-/** What a group space is told when a report could not be made. */
-export const AUDIT_FAILURE_NOTE =
-  "I couldn't make that report; I've sent you the details privately.";
+/** What a group space is told (a message key) when a report could not be made. */
+export const AUDIT_FAILURE_NOTE = 'audit.failureNote';
 
 /** The `audit` command. */
 export async function runAudit(ctx: CommandContext, request: AuditRequest): Promise<void> {
@@ -40,7 +38,7 @@ export async function runAudit(ctx: CommandContext, request: AuditRequest): Prom
     requesterId: ctx.person.id,
   };
   const reply = await reportReply(ctx, view, { fresh: true });
-  await ctx.conversation.report(reply, PRIVATE_NOTE);
+  await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
 }
 
 /**
@@ -55,7 +53,7 @@ export async function runReportAction(ctx: CommandContext, action: ReportAction)
   }
   const reply = await reportReply(ctx, view, { fresh: kind === 'audit.refresh' });
   // A card clicked in a group space follows GROUP_REPLY like the command did.
-  await ctx.conversation.report(reply, PRIVATE_NOTE);
+  await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
 }
 
 /** The report card for one view of a recording, with its markdown fallback. */
@@ -66,7 +64,8 @@ async function reportReply(
 ): Promise<Reply> {
   const { records, zone, locale } = await loadReport(ctx, view, options);
   const report = aggregateAccess(records);
-  const data = buildAuditCardData({ report, zone, locale, ...view });
+  const messages = translatorFor(locale);
+  const data = buildAuditCardData({ report, zone, locale, messages, ...view });
   return { markdown: buildAuditSummaryMarkdown(data), card: renderCard('audit-report', data) };
 }
 
@@ -95,20 +94,23 @@ async function loadReport(
 
 /** Uploads every access record as a CSV file, to the requester only. */
 async function sendCsv(ctx: CommandContext, view: ReportView): Promise<void> {
-  const { records, zone } = await loadReport(ctx, view, { fresh: false });
+  const { records, zone, locale } = await loadReport(ctx, view, { fresh: false });
+  const { t } = translatorFor(locale);
   const chunks: Buffer[] = [];
   for await (const chunk of accessCsv(records, zone.zone)) chunks.push(Buffer.from(chunk));
   const topic = records[0]?.topic ?? '';
-  const rows = new Intl.NumberFormat('en-US').format(records.length);
+  const details = { count: records.length, zone: escapeMarkdown(zone.zone) };
   await ctx.conversation.sendFilePrivately({
     filename: csvFileName(view.recordingId, Date.now(), zone.zone),
     contentType: 'text/csv',
     data: Buffer.concat(chunks),
-    markdown: `CSV export${topic ? ` of **${escapeMarkdown(topic, { maxLength: 200 })}**` : ''}: ${rows} access ${records.length === 1 ? 'row' : 'rows'}, one per view or download, times in ${escapeMarkdown(zone.zone)} and UTC.`,
+    markdown: topic
+      ? t('csv.message', { ...details, topic: escapeMarkdown(topic, { maxLength: 200 }) })
+      : t('csv.messageNoTopic', details),
   });
   if (ctx.conversation.isGroup) {
     await ctx.conversation.say(
-      noticeReply({ title: 'CSV sent', text: "I've sent you the CSV in a private message." }),
+      noticeReply({ title: t('csv.sent.title'), text: t('csv.sent.text') }, translatorFor(locale)),
     );
   }
 }
