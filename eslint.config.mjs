@@ -20,6 +20,12 @@ const modesBan = {
   group: folder('modes'),
   message: 'src/modes/ starts the bot; only src/main.ts picks a mode.',
 };
+/** The framework and its SDK are hosted by src/bot/framework/ alone (typed in src/types/). */
+const frameworkBan = {
+  regex: '^(webex-node-bot-framework|webex)(/.*)?$',
+  message:
+    'Only src/bot/framework/ touches webex-node-bot-framework and the Webex SDK; use its adapter.',
+};
 const restrict = (files, patterns, extra = {}) => ({
   files,
   ...extra,
@@ -31,6 +37,7 @@ const leavesSandbox = (depth) =>
   restrict(
     [`src/sandbox/${'*/'.repeat(depth - 1)}*.ts`],
     [
+      frameworkBan,
       {
         regex: `^(\\./)?(\\.\\./){${depth}}`,
         message: 'The emulator (src/sandbox/) never imports product code.',
@@ -50,6 +57,7 @@ const leavesReport = (depth) => ({
           message: 'src/report/ is pure: inject what it needs (e.g. card templates).',
         })),
         patterns: [
+          frameworkBan,
           {
             regex: `^(\\./)?(\\.\\./){${depth}}`,
             message:
@@ -61,23 +69,45 @@ const leavesReport = (depth) => ({
   },
 });
 
+const serverBan = {
+  group: folder('server'),
+  message:
+    'bot/ does not import server/: shared types live on the bot side (bot/envelope) or in their own module (metrics).',
+};
+
 const layerRules = [
-  restrict(['src/**/*.ts'], [emulatorBan, modesBan], {
-    ignores: ['src/sandbox/**', 'src/modes/**', 'src/main.ts', 'src/report/**', 'src/bot/**'],
-  }),
-  restrict(['src/main.ts'], [emulatorBan]),
-  restrict(
-    ['src/bot/**/*.ts'],
-    [
-      emulatorBan,
-      modesBan,
-      {
-        group: folder('server'),
-        message:
-          'bot/ does not import server/: shared types live on the bot side (bot/envelope) or in their own module (metrics).',
-      },
+  restrict(['src/**/*.ts'], [emulatorBan, modesBan, frameworkBan], {
+    ignores: [
+      'src/sandbox/**',
+      'src/modes/**',
+      'src/main.ts',
+      'src/report/**',
+      'src/bot/**',
+      'src/types/**',
     ],
-  ),
+  }),
+  restrict(['src/main.ts'], [emulatorBan, frameworkBan]),
+  restrict(['src/modes/**/*.ts'], [frameworkBan]),
+  restrict(['src/types/**/*.ts'], [emulatorBan, modesBan]),
+  restrict(['src/bot/**/*.ts'], [emulatorBan, modesBan, serverBan, frameworkBan], {
+    ignores: ['src/bot/framework/**'],
+  }),
+  restrict(['src/bot/framework/**/*.ts'], [emulatorBan, modesBan, serverBan]),
+  {
+    // A dynamic import() is not checked by no-restricted-imports, so it could cross any layer.
+    files: ['src/**/*.ts'],
+    ignores: ['src/main.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression',
+          message:
+            'No dynamic import() in src/: the layer rules cannot see it. Only src/main.ts loads src/modes/ lazily; a lazy library is a require() with a reason.',
+        },
+      ],
+    },
+  },
   // Deep enough for today's tree and a level more.
   ...[1, 2, 3].map(leavesReport),
   ...[1, 2, 3, 4].map(leavesSandbox),

@@ -3,16 +3,15 @@
  * that runs in the benchmark's process: WEBEX_API_URL is the sandbox, the Integration is
  * registered in the sandbox, and the database is a fresh SQLite file.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { loadManifest } from '../src/bot/manifest';
-import { registerIntegration } from '../src/sandbox/routes/oauth';
 import type { Sandbox } from '../src/sandbox/server';
+import { freePort } from '../test/helpers/free-port';
+import { sandboxBotEnv } from '../test/helpers/bot-process';
 import type { MemoryReport } from './memory-probe';
-import { freePort, rssOf, startNode, stopChild, waitFor200 } from './processes';
+import { rssOf, startNode, stopChild, waitFor200 } from './processes';
 
 export const BOT_MAIN = path.resolve('dist/main.js');
 
@@ -40,29 +39,12 @@ export interface LaunchedBot {
 }
 
 function botEnvironment(sandbox: Sandbox, botToken: string, port: number, dbPath: string) {
-  const clientId = `bench-client-${randomBytes(6).toString('hex')}`;
-  const clientSecret = randomBytes(24).toString('hex');
   const url = `http://127.0.0.1:${port}`;
-  const manifest = loadManifest();
-  registerIntegration(sandbox.state, {
-    clientId,
-    clientSecret,
-    redirectUris: [`${url}/oauth/callback`],
-    scopes: [...manifest.scopes.user, ...manifest.scopes.admin],
-  });
+  const env = sandboxBotEnv(sandbox, { port, databaseUrl: `sqlite:${dbPath}`, botToken });
   return {
     url,
     env: {
-      WEBEX_BOT_TOKEN: botToken,
-      WEBEX_API_URL: sandbox.apiUrl,
-      PUBLIC_URL: url,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      WEBEX_WEBHOOK_SECRET: randomBytes(24).toString('hex'),
-      WEBEX_CLIENT_ID: clientId,
-      WEBEX_CLIENT_SECRET: clientSecret,
-      TOKEN_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      DATABASE_URL: `sqlite:${dbPath}`,
+      ...env,
       LOG_LEVEL: process.env.BENCH_BOT_LOG_LEVEL ?? 'error',
       NODE_ENV: 'production',
     },

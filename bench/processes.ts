@@ -1,23 +1,9 @@
 /**
- * Child processes for the benchmark: free ports, starting `node` with a script, waiting for
+ * Child processes for the benchmark: starting `node` with a script, waiting for
  * an HTTP endpoint, reading a process's RSS, and stopping it cleanly.
  */
 import { spawn, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-
-/** A port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 export interface NodeChild {
   child: ChildProcess;

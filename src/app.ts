@@ -146,7 +146,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
         if (note) await services.messenger.send(note.to, note.reply);
       },
     });
-    setImmediate(preloadCardTemplates);
+    void preloadInBackground(preloadCardTemplates, logger);
 
     return {
       port,
@@ -176,6 +176,27 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     await store?.close();
     throw err;
   }
+}
+
+/**
+ * Runs `preload` once start-up is done; a failure (a broken card template) is logged, never an
+ * uncaught exception: the card is compiled again, and fails visibly, when first asked for.
+ * @example void preloadInBackground(preloadCardTemplates, logger);
+ */
+export function preloadInBackground(
+  preload: () => void,
+  logger: { error(obj: Record<string, unknown>, msg: string): void },
+): Promise<void> {
+  return new Promise((resolve) =>
+    setImmediate(() => {
+      try {
+        preload();
+      } catch (err) {
+        logger.error({ err }, 'card templates could not be preloaded');
+      }
+      resolve();
+    }),
+  );
 }
 
 function eventReadsHttp(config: Config, logger: Logger): WebexHttp {

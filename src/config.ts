@@ -2,6 +2,7 @@
  * Typed configuration, read once from the environment. Every problem is reported with the
  * variable's name and how to fix it; secret values are never echoed back.
  */
+import dotenv from 'dotenv';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
 
@@ -47,6 +48,21 @@ export class ConfigError extends Error {
 }
 
 const PORTAL = 'https://developer.webex.com/my-apps';
+
+/**
+ * Fills in process.env from `.env` in the current directory, if there is one; the bot and
+ * `npm run webhooks` both read their settings this way. Variables set in the real environment
+ * win over the file (dotenv does not override). A `.env` that exists but cannot be read is a
+ * {@link ConfigError}: the operator meant it to count.
+ * @example loadDotenvFile(); const config = loadConfig(process.env);
+ */
+export function loadDotenvFile(): void {
+  const { error } = dotenv.config({ quiet: true });
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error && code !== 'ENOENT') {
+    throw new ConfigError([`.env could not be read (${code ?? error.message}): fix or remove it`]);
+  }
+}
 
 /** How to fix each variable when it is missing in Webex mode. */
 const HOW_TO_FIX: Record<string, string> = {

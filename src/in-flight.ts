@@ -28,10 +28,12 @@ export class InFlight {
     while (this.tasks.size > 0) {
       const left = deadline - Date.now();
       if (left <= 0) return false;
+      let timer: NodeJS.Timeout | undefined;
+      // Cleared after a clean drain: a pending timer would keep the process alive to the deadline.
       await Promise.race([
         Promise.allSettled([...this.tasks]),
-        new Promise((resolve) => setTimeout(resolve, left)),
-      ]);
+        new Promise((resolve) => (timer = setTimeout(resolve, left))),
+      ]).finally(() => clearTimeout(timer));
     }
     return true;
   }

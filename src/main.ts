@@ -2,12 +2,11 @@
  * Entry point: read the configuration (the environment, filled in from `.env`), then run
  * against Webex (WEBEX_BOT_TOKEN set) or against the embedded sandbox (not set).
  */
-import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, loadConfig, loadDotenvFile, type Config } from './config';
 import { createLogger, logFormatFor, type Logger } from './log';
 import type { RunningApp } from './app';
 import { startWebexMode } from './modes/webex';
-import { StartupError } from './startup-errors';
+import { startFailureReport } from './startup-errors';
 
 /** The sandbox is loaded only in sandbox mode; a Webex deployment never needs its code. */
 async function startSandboxMode(config: Config, logger: Logger): Promise<RunningApp> {
@@ -17,18 +16,6 @@ async function startSandboxMode(config: Config, logger: Logger): Promise<Running
     logger,
     print: (line: string) => process.stdout.write(`${line}\n`),
   });
-}
-
-/**
- * Fills in process.env from `.env` in the current directory, if there is one. Variables set in
- * the real environment win over the file (dotenv does not override).
- */
-function loadDotenvFile(): void {
-  const { error } = dotenv.config({ quiet: true });
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (error && code !== 'ENOENT') {
-    throw new ConfigError([`.env could not be read (${code ?? error.message}): fix or remove it`]);
-  }
 }
 
 async function main(): Promise<void> {
@@ -76,12 +63,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Something the operator can fix: one line saying what to do, status 2 as for config errors.
-  if (err instanceof StartupError) {
-    process.stderr.write(`The bot could not start: ${err.message}\n`);
-    process.exit(2);
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`The bot could not start: ${message}\n`);
-  process.exit(1);
+  const { status, text } = startFailureReport(err);
+  process.stderr.write(`${text}\n`);
+  process.exit(status);
 });

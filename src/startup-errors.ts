@@ -119,3 +119,25 @@ function errorCode(err: unknown): string | undefined {
   if (err instanceof AggregateError) return errorCode(err.errors[0]);
   return undefined;
 }
+
+/** What `main` prints when start fails, and the exit status. */
+export interface StartFailureReport {
+  status: number;
+  text: string;
+}
+
+/**
+ * One line for a failure the operator can fix (status 2); for anything else, a bug, the stack
+ * as well (status 1), so it can be reported. Errors that reach here carry no secrets: Webex
+ * failures are our own typed errors without headers, store failures name no password.
+ * @example const { status, text } = startFailureReport(err); // { status: 2, text: 'The bot could not start: …' }
+ */
+export function startFailureReport(err: unknown): StartFailureReport {
+  if (err instanceof StartupError)
+    return { status: 2, text: `The bot could not start: ${err.message}` };
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  return {
+    status: 1,
+    text: `The bot could not start, because of a bug (please report it with this output): ${detail}`,
+  };
+}

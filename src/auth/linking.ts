@@ -3,8 +3,6 @@
  * recording reports (OAuth code flow with PKCE). The bot never uses one person's token for
  * another.
  */
-import { createHash } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import { exchangeCode } from '../webex/oauth';
@@ -49,7 +47,7 @@ export type LinkFailure =
   | 'missing_state'
   /** A state this bot never issued (or no longer remembers). */
   | 'unknown_state'
-  /** A state this process already took: the link was used. */
+  /** A state already taken (on any replica): the link was used. */
   | 'used_state'
   | 'expired_state'
   | 'wrong_person'
@@ -77,15 +75,9 @@ const TEN_MINUTES = 10 * 60_000;
 
 export class AccountLinker {
   private readonly now: () => number;
-  /**
-   * Hashes of states taken here, so a second use can be told apart from a made-up state.
-   * The store deletes a state when it is taken and cannot tell; another replica says "unknown".
-   */
-  private readonly usedStates: LRUCache<string, true>;
 
   constructor(private readonly options: LinkingOptions) {
     this.now = options.now ?? Date.now;
-    this.usedStates = new LRUCache({ max: 10_000, ttl: 24 * 60 * 60_000 });
   }
 
   /**
@@ -135,11 +127,11 @@ export class AccountLinker {
   }): Promise<LinkedAccount> {
     const { store, client, http, key } = this.options;
     if (!params.state) throw new LinkError('missing_state');
-    const stateHash = createHash('sha256').update(params.state).digest('base64url');
-    const saved = await store.takeOAuthState(params.state);
-    if (!saved)
-      throw new LinkError(this.usedStates.has(stateHash) ? 'used_state' : 'unknown_state');
-    this.usedStates.set(stateHash, true);
+    const saved = await store.takeOAuthState(params.state, this.now());
+    if (!saved) {
+      const used = await store.isOAuthStateUsed(params.state);
+      throw new LinkError(used ? 'used_state' : 'unknown_state');
+    }
     if (saved.expiresAt <= this.now()) throw new LinkError('expired_state');
     if (params.error || !params.code) throw new LinkError('denied');
 

@@ -13,6 +13,15 @@ export interface RecordsKey {
   zone: string;
 }
 
+/** A key within one person's entries: the requester is filled in by the cache. */
+export type PersonRecordsKey = Omit<RecordsKey, 'requesterId'>;
+
+/** The cache as one person's command sees it: only their own entries. */
+export interface PersonRecordsCache {
+  get(key: PersonRecordsKey): AccessRecord[] | undefined;
+  set(key: PersonRecordsKey, records: AccessRecord[]): void;
+}
+
 export interface RecordsCacheOptions {
   /** Upper bound on records held across all entries (memory stays bounded). */
   maxRecords?: number;
@@ -37,6 +46,17 @@ export class RecordsCache {
 
   set(key: RecordsKey, records: AccessRecord[]): void {
     this.cache.set(keyOf(key), records);
+  }
+
+  /**
+   * The entries of `requesterId` only, whatever a key passed in says.
+   * @example ctx.recordsCache = cache.forPerson(personId); ctx.recordsCache.get({ recordingId, zone });
+   */
+  forPerson(requesterId: string): PersonRecordsCache {
+    return {
+      get: (key) => this.get({ ...key, requesterId }),
+      set: (key, records) => this.set({ ...key, requesterId }, records),
+    };
   }
 
   /** Drops everything fetched for a person (they disconnected). */

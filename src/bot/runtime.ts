@@ -168,7 +168,7 @@ export class BotRuntime {
     sender,
     roomType,
   }: FrameworkMessage): Promise<void> | undefined {
-    if (message.personId === this.identity.id) return;
+    // The bot's own messages are cut in handle() (by actorId) and by the ignoreOwnMessages step.
     const room: Room = { id: message.roomId, type: roomType };
     // Webex only notifies a bot of group messages that mention it; do not rely on that alone.
     if (room.type === 'group' && !message.mentionedPeople?.includes(this.identity.id)) return;

@@ -16,6 +16,7 @@ import type { WebhookReconciler } from './webhooks';
 export const WEBHOOK_LEASE = 'webhooks';
 
 export interface WebhookKeeperOptions {
+  /** Must end soon after its signal aborts. */
   reconciler: Pick<WebhookReconciler, 'reconcile'>;
   store: Pick<Store, 'claimLeadership' | 'releaseLeadership'>;
   /** How often the leader reconciles; also how long its lease lasts. */
@@ -36,6 +37,8 @@ export class WebhookKeeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** Aborted by stop(): a reconcile in progress (retries included) ends at once. */
+  private readonly stopping = new AbortController();
 
   constructor(private readonly options: WebhookKeeperOptions) {
     this.holder =
@@ -58,12 +61,14 @@ export class WebhookKeeper {
 
   /**
    * Stops trying and gives the lease up, so another replica takes over without waiting for it
-   * to lapse. The webhooks stay.
+   * to lapse. A reconcile in progress is aborted rather than waited for: its calls may retry
+   * for up to a minute, longer than the shutdown grace. The webhooks stay.
    * @example await keeper.stop();
    */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    this.stopping.abort();
     await this.running;
     if (this.leading) {
       await this.options.store
@@ -119,11 +124,12 @@ export class WebhookKeeper {
     if (wasLeading && now - this.lastReconcileAt < this.options.intervalMs) return;
     this.lastReconcileAt = now;
     try {
-      const result = await this.options.reconciler.reconcile();
+      const result = await this.options.reconciler.reconcile(this.stopping.signal);
       if (result.created + result.updated + result.removed > 0) {
         this.options.logger.info({ ...result }, 'webhooks reconciled');
       }
     } catch (err) {
+      if (this.stopped) return;
       // Tried again at the next heartbeat rather than a whole interval later.
       this.lastReconcileAt = 0;
       this.options.logger.error({ err }, 'could not reconcile the webhooks');

@@ -135,17 +135,15 @@ export function planWebhooks(desired: DesiredWebhooks, listed: ListedWebhook[]):
 }
 
 /**
- * True when every required pair has an own webhook that is active (what readiness asks).
+ * True when every required pair has an own webhook that is active (what readiness asks): one
+ * needing no fix, bar perhaps its secret (a stale secret alone is left to the reconcile).
  * @example webhooksHealthy(desired, listed) // false while the cards webhook is inactive
  */
 export function webhooksHealthy(desired: DesiredWebhooks, listed: ListedWebhook[]): boolean {
   return REQUIRED_WEBHOOKS.every((spec) =>
     listed.some(
       (hook) =>
-        isOwn(hook, spec, desired) &&
-        hook.name === desired.name &&
-        hook.targetUrl === desired.targetUrl &&
-        (hook.status ?? 'active') === 'active',
+        isOwn(hook, spec, desired) && fixesFor(hook, desired).every((fix) => fix === 'secret'),
     ),
   );
 }

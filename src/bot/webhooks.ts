@@ -54,35 +54,37 @@ export class WebhookReconciler {
   }
 
   /** The bot's webhooks, all pages. */
-  async list(): Promise<ListedWebhook[]> {
+  async list(signal?: AbortSignal): Promise<ListedWebhook[]> {
     const all: ListedWebhook[] = [];
     const pages = iterateItems(this.options.http, {
       token: this.options.botToken,
       path: '/webhooks',
       params: { max: 100 },
+      signal,
     });
     for await (const items of pages) all.push(...(items as ListedWebhook[]));
     return all;
   }
 
   /** The listing compared with the desired state, without changing anything. */
-  async plan(): Promise<WebhookPlan> {
-    return planWebhooks(this.desired, await this.list());
+  async plan(signal?: AbortSignal): Promise<WebhookPlan> {
+    return planWebhooks(this.desired, await this.list(signal));
   }
 
   /**
    * Lists, plans and applies. Counts each webhook's outcome; a failure counts `failed` and
-   * rejects (the next run starts over from a fresh listing).
-   * @example const { created } = await reconciler.reconcile();
+   * rejects (the next run starts over from a fresh listing). `signal` ends it early, retries
+   * included (used when the bot stops).
+   * @example const { created } = await reconciler.reconcile(controller.signal);
    */
-  async reconcile(): Promise<ReconcileResult> {
+  async reconcile(signal?: AbortSignal): Promise<ReconcileResult> {
     const count = (outcome: ReconcileOutcome, n = 1) =>
       n > 0 && this.options.metrics?.webhookReconciles.inc({ outcome }, n);
     try {
-      const plan = await this.plan();
+      const plan = await this.plan(signal);
       const result: ReconcileResult = { created: 0, updated: 0, removed: 0 };
       for (const action of plan.actions) {
-        await this.apply(action);
+        await this.apply(action, signal);
         if (action.kind === 'create') result.created++;
         else if (action.kind === 'update') result.updated++;
         else result.removed++;
@@ -121,27 +123,35 @@ export class WebhookReconciler {
     return healthy;
   }
 
-  private async apply(action: WebhookAction): Promise<void> {
+  private async apply(action: WebhookAction, signal?: AbortSignal): Promise<void> {
     const { http, botToken, logger } = this.options;
     const headers = bearer(botToken);
     if (action.kind === 'create') {
       logger?.warn({ ...action.spec }, 'webhook missing, creating it');
       const { name, targetUrl, secret } = this.desired;
-      await http.post('/webhooks', { name, targetUrl, secret, ...action.spec }, { headers });
+      await http.post(
+        '/webhooks',
+        { name, targetUrl, secret, ...action.spec },
+        { headers, signal },
+      );
     } else if (action.kind === 'update') {
       // Field names only: the secret's value is never logged.
       logger?.warn({ resource: action.hook.resource, fixes: action.fixes }, 'fixing webhook');
-      await http.put(`/webhooks/${encodeURIComponent(action.hook.id)}`, action.body, { headers });
+      await http.put(`/webhooks/${encodeURIComponent(action.hook.id)}`, action.body, {
+        headers,
+        signal,
+      });
     } else {
       logger?.warn({ resource: action.hook.resource }, 'removing a duplicate of our webhook');
-      await this.delete(action.hook);
+      await this.delete(action.hook, signal);
     }
   }
 
-  private async delete(hook: ListedWebhook): Promise<void> {
+  private async delete(hook: ListedWebhook, signal?: AbortSignal): Promise<void> {
     await this.options.http
       .delete(`/webhooks/${encodeURIComponent(hook.id)}`, {
         headers: bearer(this.options.botToken),
+        signal,
       })
       .catch((err: unknown) => {
         // Already gone (another replica or the operator removed it): that is the goal.

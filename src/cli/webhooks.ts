@@ -6,8 +6,7 @@
  * Exit status: 0 done (status: everything as desired), 1 status found something to fix or a
  * Webex call failed, 2 usage or configuration problem.
  */
-import dotenv from 'dotenv';
-import { ConfigError, DEFAULT_API_URL, loadConfig } from '../config';
+import { ConfigError, DEFAULT_API_URL, loadConfig, loadDotenvFile } from '../config';
 import { frameworkWebhookName } from '../bot/framework/webhook-name';
 import { WebhookReconciler, type WebhookVerdict } from '../bot/webhooks';
 import type { WebhookPlan } from '../bot/webhook-plan';
@@ -170,7 +169,12 @@ function printVerdicts(title: string, verdicts: WebhookVerdict[], io: CliIo): vo
 
 if (require.main === module) {
   // The bot's own settings, from `.env` as the bot reads them (the real environment wins).
-  dotenv.config({ quiet: true });
+  try {
+    loadDotenvFile();
+  } catch (err) {
+    process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  }
   runWebhooksCli(process.argv.slice(2), process.env, {
     out: (line) => process.stdout.write(`${line}\n`),
     err: (line) => process.stderr.write(`${line}\n`),

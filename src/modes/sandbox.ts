@@ -35,6 +35,34 @@ export interface RunningSandbox extends RunningApp {
   file: SandboxFile;
 }
 
+/** The OAuth client a bot uses against the sandbox. */
+export interface BotIntegration {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Registers an OAuth Integration for the bot listening at `botUrl` in the sandbox, with every
+ * scope the manifest asks for (sandbox mode, tests and the benchmark all use it).
+ * @example const { clientId, clientSecret } = registerBotIntegration(sandbox, 'http://127.0.0.1:8080');
+ */
+export function registerBotIntegration(
+  sandbox: Pick<Sandbox, 'state'>,
+  botUrl: string,
+  clientIdPrefix = 'sandbox-client',
+): BotIntegration {
+  const clientId = `${clientIdPrefix}-${randomBytes(8).toString('hex')}`;
+  const clientSecret = randomBytes(24).toString('hex');
+  const manifest = loadManifest();
+  registerIntegration(sandbox.state, {
+    clientId,
+    clientSecret,
+    redirectUris: [`${botUrl.replace(/\/+$/, '')}/oauth/callback`],
+    scopes: [...manifest.scopes.user, ...manifest.scopes.admin],
+  });
+  return { clientId, clientSecret };
+}
+
 /**
  * Starts the sandbox and the bot against it.
  * @example const { file, close } = await launchSandboxMode({ config: loadConfig({}), logger });
@@ -45,9 +73,6 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
   process.env.WEBEX_LOG_LEVEL ??= 'silent';
   const sandbox = await startSandbox({ port: options.sandboxPort ?? 0 });
   const botToken = sandbox.botToken;
-  const clientId = `sandbox-client-${randomBytes(8).toString('hex')}`;
-  const clientSecret = randomBytes(24).toString('hex');
-  const manifest = loadManifest();
 
   let app: RunningApp;
   try {
@@ -55,17 +80,12 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
       config: { ...options.config, apiUrl: sandbox.apiUrl },
       logger: options.logger,
       deploy: (listenUrl) => {
-        registerIntegration(sandbox.state, {
-          clientId,
-          clientSecret,
-          redirectUris: [`${listenUrl}/oauth/callback`],
-          scopes: [...manifest.scopes.user, ...manifest.scopes.admin],
-        });
+        const oauth = registerBotIntegration(sandbox, listenUrl);
         return {
           botToken,
           webhookSecret: randomBytes(24).toString('hex'),
           publicUrl: listenUrl,
-          oauth: { clientId, clientSecret },
+          oauth,
           tokenKey: loadOrCreateSandboxKey(dataDir),
         };
       },

@@ -31,11 +31,6 @@ const PHRASES: Record<ZoneSource, string> = {
   default: "the bot's default",
 };
 
-/** The card phrase for a zone source. @example zoneSourcePhrase('profile') // "from your Webex profile" */
-export function zoneSourcePhrase(source: ZoneSource): string {
-  return PHRASES[source];
-}
-
 /**
  * True when luxon (Intl) knows the IANA zone. Case-insensitive, like Intl.
  *

@@ -107,6 +107,14 @@ export const MIGRATIONS: readonly Migration[] = [
       `DROP TABLE seen_events`,
     ],
   },
+  {
+    version: 5,
+    name: 'used oauth states',
+    statements: [
+      // A taken state stays (without its verifier) so any replica can say "already used".
+      `ALTER TABLE oauth_states ADD COLUMN used_at BIGINT`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -3,7 +3,6 @@ import type { SqlDriver } from './sql-driver';
 import {
   joinScopes,
   type CachedProfileTimezone,
-  type Leadership,
   type LeadershipClaim,
   type ClaimedInboxEvent,
   type InboxClaim,
@@ -52,6 +51,9 @@ const PERSON_TABLES = ['accounts', 'oauth_states', 'person_settings', 'profile_c
  * The one implementation of {@link Store}, in SQL that SQLite (≥ 3.35) and PostgreSQL both
  * accept; the {@link SqlDriver} hides how each database is reached.
  */
+/** How long a used OAuth state is kept, so a second click on its link says "already used". */
+const USED_OAUTH_STATE_KEPT_MS = 24 * 60 * 60_000;
+
 export class SqlStore implements Store {
   /** `db` must already be migrated (see `applyMigrations`). */
   constructor(private readonly db: SqlDriver) {}
@@ -123,14 +125,6 @@ export class SqlStore implements Store {
     await this.db.run('DELETE FROM leader_leases WHERE name = ? AND holder = ?', [name, holder]);
   }
 
-  async getLeadership(name: string, now: number): Promise<Leadership | null> {
-    const [row] = await this.db.query<{ holder: unknown; expires_at: unknown }>(
-      'SELECT holder, expires_at FROM leader_leases WHERE name = ? AND expires_at > ?',
-      [name, now],
-    );
-    return row ? { holder: String(row.holder), until: Number(row.expires_at) } : null;
-  }
-
   async saveOAuthState(s: OAuthState): Promise<void> {
     await this.db.run(
       `INSERT INTO oauth_states (state, person_id, code_verifier, scopes, redirect_room_id,
@@ -147,16 +141,37 @@ export class SqlStore implements Store {
     );
   }
 
-  async takeOAuthState(state: string): Promise<OAuthState | null> {
-    // One statement: of two callers (or replicas) racing for the same state, one gets the row.
-    const [row] = await this.db.query('DELETE FROM oauth_states WHERE state = ? RETURNING *', [
-      state,
-    ]);
-    return row ? oauthStateFromRow(row) : null;
+  async takeOAuthState(state: string, now: number): Promise<OAuthState | null> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query(
+        'SELECT * FROM oauth_states WHERE state = ? AND used_at IS NULL',
+        [state],
+      );
+      if (!row) return null;
+      // The conditional update decides: of two callers (or replicas) racing, one changes the row.
+      const { changes } = await tx.run(
+        `UPDATE oauth_states SET used_at = ?, code_verifier = '', pending_request = NULL
+         WHERE state = ? AND used_at IS NULL`,
+        [now, state],
+      );
+      return changes > 0 ? oauthStateFromRow(row) : null;
+    });
+  }
+
+  async isOAuthStateUsed(state: string): Promise<boolean> {
+    const [row] = await this.db.query(
+      'SELECT 1 AS used FROM oauth_states WHERE state = ? AND used_at IS NOT NULL',
+      [state],
+    );
+    return row !== undefined;
   }
 
   async purgeExpiredOAuthStates(now: number): Promise<number> {
-    const { changes } = await this.db.run('DELETE FROM oauth_states WHERE expires_at <= ?', [now]);
+    const { changes } = await this.db.run(
+      `DELETE FROM oauth_states
+       WHERE (used_at IS NULL AND expires_at <= ?) OR used_at <= ?`,
+      [now, now - USED_OAUTH_STATE_KEPT_MS],
+    );
     return changes;
   }
 

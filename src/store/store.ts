@@ -44,12 +44,6 @@ export interface LeadershipClaim {
   until: number;
 }
 
-/** Who holds a lease, and until when. */
-export interface Leadership {
-  holder: string;
-  until: number;
-}
-
 /** A pending OAuth authorization, keyed by the random `state` sent to Webex. */
 export interface OAuthState {
   state: string;
@@ -157,16 +151,20 @@ export interface Store {
   claimLeadership(claim: LeadershipClaim): Promise<boolean>;
   /** Gives the lease up at once if `holder` still holds it, so another process takes over. */
   releaseLeadership(name: string, holder: string): Promise<void>;
-  /** The current holder of the named lease, or null when free or lapsed at `now`. */
-  getLeadership(name: string, now: number): Promise<Leadership | null>;
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**
-   * Atomically returns and deletes the state (single use). Null when unknown or already used.
-   * An expired state is still returned (and deleted): check `expiresAt` to say "expired".
+   * Atomically returns the state and marks it used at `now` (single use; its verifier and
+   * pending request are dropped). Null when unknown or already used: {@link isOAuthStateUsed}
+   * tells which, on any replica. An expired state is still returned: check `expiresAt`.
    */
-  takeOAuthState(state: string): Promise<OAuthState | null>;
-  /** Deletes states that expired before `now`; returns how many. */
+  takeOAuthState(state: string, now: number): Promise<OAuthState | null>;
+  /** True when the state was issued and has been taken (until it is purged). */
+  isOAuthStateUsed(state: string): Promise<boolean>;
+  /**
+   * Deletes states that expired unused before `now`, and used ones a day after their use (so
+   * "already used" is told that long); returns how many.
+   */
   purgeExpiredOAuthStates(now: number): Promise<number>;
 
   /** The person's settings; `{}` when none. */

@@ -4,6 +4,17 @@
  * the sandbox lists afterwards.
  */
 import { execFile } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { frameworkWebhookName } from '../../src/bot/framework/webhook-name';
@@ -149,12 +160,46 @@ it('reactivates, fixes the secret, removes a duplicate of ours, and leaves anoth
   expect(botHooks().map((w) => w.id)).not.toContain(duplicate.body.id);
 });
 
-it('runs as `npm run webhooks`, compiling first in a clone', async () => {
+it('runs as `npm run webhooks` from the sources in a clone, leaving dist/ alone', async () => {
+  const distBefore = distEntries();
   const status = await run(['status'], botEnv(), ['scripts/webhooks.mjs']);
   expect(status.stderr).toBe('');
   expect(status.code).toBe(0);
   expect(status.stdout).toMatch(/All as desired/);
+  expect(distEntries()).toEqual(distBefore);
 });
+
+it('runs the shipped dist/cli/webhooks.js where there is no tsx (a production image)', async () => {
+  // The image's layout: scripts/webhooks.mjs and dist/, no node_modules with tsx, no src/.
+  const image = mkdtempSync(path.join(os.tmpdir(), 'audit-bot-image-'));
+  try {
+    mkdirSync(path.join(image, 'scripts'));
+    mkdirSync(path.join(image, 'dist/cli'), { recursive: true });
+    copyFileSync(path.join(ROOT, 'scripts/webhooks.mjs'), path.join(image, 'scripts/webhooks.mjs'));
+    writeFileSync(
+      path.join(image, 'dist/cli/webhooks.js'),
+      "process.stdout.write('built command: ' + process.argv.slice(2).join(' '));",
+    );
+    const { stdout } = await promisify(execFile)(process.execPath, [
+      path.join(image, 'scripts/webhooks.mjs'),
+      'status',
+    ]);
+    expect(stdout).toBe('built command: status');
+  } finally {
+    rmSync(image, { recursive: true, force: true });
+  }
+});
+
+/** Every file under dist/ with its modification time (empty when there is no dist/). */
+function distEntries(): Record<string, number> {
+  const dist = path.join(ROOT, 'dist');
+  if (!existsSync(dist)) return {};
+  const entries: Record<string, number> = {};
+  for (const file of readdirSync(dist, { recursive: true }) as string[]) {
+    entries[file] = statSync(path.join(dist, file)).mtimeMs;
+  }
+  return entries;
+}
 
 it('removes only this deployment\u2019s webhooks, and only with --yes', async () => {
   const asked = await run(['remove']);

@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
-import { loadManifest } from '../../src/bot/manifest';
-import { registerIntegration } from '../../src/sandbox/routes/oauth';
+import { registerBotIntegration } from '../../src/modes/sandbox';
 import type { Sandbox } from '../../src/sandbox/server';
+
+export { freePort } from './free-port';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -57,40 +57,22 @@ export function webexModeEnv(overrides: Record<string, string> = {}): Record<str
   };
 }
 
-/** A port that was free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 /**
- * Webex-mode settings that point the bot at `sandbox` (running in the test's process), with
- * an OAuth Integration registered there, listening on `port`; Webex reaches it at `publicUrl`
- * (default the listening address).
+ * Webex-mode settings that point the bot at `sandbox` (running in this process, the test's or
+ * the benchmark's), with an OAuth Integration registered there, listening on `port`; Webex
+ * reaches it at `publicUrl` (default the listening address). `botToken` defaults to the
+ * sandbox's bot.
+ * @example const env = sandboxBotEnv(sandbox, { port, databaseUrl: 'sqlite:/tmp/bot.db' });
  */
 export function sandboxBotEnv(
   sandbox: Sandbox,
-  options: { port: number; databaseUrl: string; publicUrl?: string },
+  options: { port: number; databaseUrl: string; publicUrl?: string; botToken?: string },
 ): Record<string, string> {
   const { port, databaseUrl } = options;
   const url = options.publicUrl ?? `http://127.0.0.1:${port}`;
-  const clientId = `test-client-${randomBytes(6).toString('hex')}`;
-  const clientSecret = randomBytes(24).toString('hex');
-  const manifest = loadManifest();
-  registerIntegration(sandbox.state, {
-    clientId,
-    clientSecret,
-    redirectUris: [`${url}/oauth/callback`],
-    scopes: [...manifest.scopes.user, ...manifest.scopes.admin],
-  });
+  const { clientId, clientSecret } = registerBotIntegration(sandbox, url, 'test-client');
   return webexModeEnv({
-    WEBEX_BOT_TOKEN: sandbox.botToken,
+    WEBEX_BOT_TOKEN: options.botToken ?? sandbox.botToken,
     WEBEX_API_URL: sandbox.apiUrl,
     PUBLIC_URL: url,
     PORT: String(port),

@@ -4,13 +4,14 @@
  * status 2, and the one line it prints tells which value it read.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '../..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const MAIN = path.join(ROOT, 'src', 'main.ts');
+const WEBHOOKS_CLI = path.join(ROOT, 'src', 'cli', 'webhooks.ts');
 
 let cwd: string;
 
@@ -23,9 +24,12 @@ afterEach(() => {
 });
 
 /** Runs the entry point in `cwd` with only `env` (plus PATH) set; resolves with status and stderr. */
-function runMain(env: Record<string, string>): Promise<{ status: number | null; stderr: string }> {
+function runMain(
+  env: Record<string, string>,
+  entry: string[] = [MAIN],
+): Promise<{ status: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [MAIN], {
+    const child = spawn(TSX, entry, {
       cwd,
       env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -61,5 +65,16 @@ describe('.env in the current directory', () => {
     expect(status).toBe(2);
     expect(stderr).toContain('PORT must be a port number');
     expect(stderr).not.toContain('.env');
+  });
+
+  it('cannot be read: the bot and `npm run webhooks` both stop with the same config error', async () => {
+    // A directory where the file should be: it exists, but reading it fails (EISDIR).
+    mkdirSync(path.join(cwd, '.env'));
+    const bot = await runMain({ PORT: '0' });
+    const cli = await runMain({}, [WEBHOOKS_CLI, 'status']);
+    for (const { status, stderr } of [bot, cli]) {
+      expect(status).toBe(2);
+      expect(stderr).toContain('.env could not be read (EISDIR): fix or remove it');
+    }
   });
 });

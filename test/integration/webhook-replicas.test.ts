@@ -203,8 +203,10 @@ it('two replicas started at once make exactly two webhooks, and one of them lead
   const [a, b] = await Promise.all([startReplica('A'), startReplica('B')]);
   await Promise.all([ready(a), ready(b)]);
   expect(pairs(botHooks())).toEqual(BOTH);
-  // Several reconcile rounds later, still two and still one leader.
-  await new Promise((resolve) => setTimeout(resolve, RECONCILE_SECONDS * 1500));
+  // Two more reconcile rounds later (each counts "ok" once per webhook), still two and still
+  // one leader.
+  const okBefore = await reconciles('ok');
+  await until('two more reconcile rounds', async () => (await reconciles('ok')) >= okBefore + 4);
   expect(pairs(botHooks())).toEqual(BOTH);
   expect(await leaders([a, b])).toHaveLength(1);
   await answered('help');

@@ -6,10 +6,10 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
+import { freePort } from '../helpers/free-port';
 
 export const DEFAULT_PROBE_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
@@ -75,21 +75,6 @@ export function hostOf(url: string): string {
   } catch {
     return '(unparsable URL)';
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /** uid/gid of a local user, or undefined when there is none. */

@@ -197,22 +197,25 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         expiresAt: T0 + 600_000,
       };
       await store.saveOAuthState(saved);
-      expect(await store.takeOAuthState(state)).toEqual(saved);
-      expect(await store.takeOAuthState(state)).toBeNull();
+      expect(await store.isOAuthStateUsed(state)).toBe(false);
+      expect(await store.takeOAuthState(state, T0)).toEqual(saved);
+      expect(await store.takeOAuthState(state, T0)).toBeNull();
+      expect(await store.isOAuthStateUsed(state)).toBe(true);
+      expect(await store.isOAuthStateUsed(id('never-issued'))).toBe(false);
     });
 
     it('returns null for an unknown state, and leaves optional fields out', async () => {
-      expect(await store.takeOAuthState('nope')).toBeNull();
+      expect(await store.takeOAuthState('nope', T0)).toBeNull();
       const state = id('state');
       await store.saveOAuthState(oauthState(state));
-      const taken = await store.takeOAuthState(state);
+      const taken = await store.takeOAuthState(state, T0);
       expect(taken).toEqual({ state, personId: 'P', codeVerifier: 'v', scopes: [], expiresAt: T0 });
     });
 
     it('returns an expired state with its expiry so the caller can say "expired"', async () => {
       const state = id('state');
       await store.saveOAuthState(oauthState(state, { expiresAt: 5 }));
-      const taken = await store.takeOAuthState(state);
+      const taken = await store.takeOAuthState(state, T0);
       expect(taken?.expiresAt).toBe(5);
     });
 
@@ -220,7 +223,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       const state = id('state');
       await store.saveOAuthState(oauthState(state));
       const results = await Promise.all(
-        Array.from({ length: 5 }, () => store.takeOAuthState(state)),
+        Array.from({ length: 5 }, () => store.takeOAuthState(state, T0)),
       );
       expect(results.filter((r) => r !== null)).toHaveLength(1);
     });
@@ -231,8 +234,19 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       await store.saveOAuthState(oauthState(old, { expiresAt: T0 - 1 }));
       await store.saveOAuthState(oauthState(fresh, { expiresAt: T0 + 60_000 }));
       expect(await store.purgeExpiredOAuthStates(T0)).toBeGreaterThanOrEqual(1);
-      expect(await store.takeOAuthState(old)).toBeNull();
-      expect(await store.takeOAuthState(fresh)).not.toBeNull();
+      expect(await store.takeOAuthState(old, T0)).toBeNull();
+      expect(await store.takeOAuthState(fresh, T0)).not.toBeNull();
+    });
+
+    it('keeps a used state (as used) for a day after its use, then purges it', async () => {
+      const state = id('used');
+      await store.saveOAuthState(oauthState(state, { expiresAt: T0 + 600_000 }));
+      await store.takeOAuthState(state, T0);
+      const day = 24 * 60 * 60_000;
+      await store.purgeExpiredOAuthStates(T0 + day - 1);
+      expect(await store.isOAuthStateUsed(state)).toBe(true);
+      await store.purgeExpiredOAuthStates(T0 + day);
+      expect(await store.isOAuthStateUsed(state)).toBe(false);
     });
   });
 
@@ -270,10 +284,11 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       expect(await claim('b', T0 + 10)).toBe(false);
       expect(await claim('a', T0 + 500)).toBe(true); // renewed until T0 + 1500
       expect(await claim('b', T0 + 1200)).toBe(false);
-      expect(await store.getLeadership(name, T0 + 1200)).toEqual({ holder: 'a', until: T0 + 1500 });
+      expect(await claim('b', T0 + 1499)).toBe(false); // a's renewal still holds
       expect(await claim('b', T0 + 1500)).toBe(true);
       expect(await claim('a', T0 + 1600)).toBe(false);
-      expect(await store.getLeadership(name, T0 + 3000)).toBeNull();
+      expect(await claim('c', T0 + 2499)).toBe(false);
+      expect(await claim('c', T0 + 2500)).toBe(true); // b's lapsed
     });
 
     it('is free at once when its holder releases it, and only its holder can', async () => {
@@ -281,13 +296,12 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       expect(await store.claimLeadership({ name, holder: 'a', now: T0, until: T0 + 60_000 })).toBe(
         true,
       );
+      const claimBy = (holder: string) =>
+        store.claimLeadership({ name, holder, now: T0 + 1, until: T0 + 60_000 });
       await store.releaseLeadership(name, 'b');
-      expect((await store.getLeadership(name, T0))?.holder).toBe('a');
+      expect(await claimBy('c')).toBe(false); // still a's
       await store.releaseLeadership(name, 'a');
-      expect(await store.getLeadership(name, T0)).toBeNull();
-      expect(await store.claimLeadership({ name, holder: 'b', now: T0, until: T0 + 60_000 })).toBe(
-        true,
-      );
+      expect(await claimBy('b')).toBe(true); // free long before it would lapse
     });
 
     it('gives one winner to claims racing for a free lease', async () => {
@@ -415,12 +429,12 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       }
       await store.forgetPerson(p);
       expect(await store.getAccount(p)).toBeNull();
-      expect(await store.takeOAuthState(`s-${p}`)).toBeNull();
+      expect(await store.takeOAuthState(`s-${p}`, T0)).toBeNull();
       expect(await store.getSettings(p)).toEqual({});
       expect(await store.getProfileTimezone(p)).toBeNull();
 
       expect(await store.getAccount(other)).not.toBeNull();
-      expect(await store.takeOAuthState(`s-${other}`)).not.toBeNull();
+      expect(await store.takeOAuthState(`s-${other}`, T0)).not.toBeNull();
       expect(await store.getSettings(other)).toEqual({ timezone: 'UTC' });
     });
   });
@@ -445,7 +459,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         fetchedAt: T0,
       });
       expect(await store.addInboxEvent(event)).toBe(false);
-      expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
+      expect((await store.takeOAuthState(state, T0))?.scopes).toEqual(['x']);
     });
   } else {
     it('starts empty after close and reopen (its data lives as long as the connection)', async () => {

@@ -29,3 +29,15 @@ describe('InFlight', () => {
     expect(inFlight.size).toBe(1);
   });
 });
+
+describe('InFlight.drain timers', () => {
+  it('leaves no timer behind once the work is done', async () => {
+    const inFlight = new InFlight();
+    inFlight.track(new Promise((resolve) => setTimeout(resolve, 10)));
+    const timersBefore = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    expect(await inFlight.drain(60_000)).toBe(true);
+    const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+    // The tracked task's own timer has fired; a forgotten 60 s drain timer would still count.
+    expect(timersAfter).toBe(timersBefore - 1);
+  });
+});

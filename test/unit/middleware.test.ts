@@ -4,6 +4,8 @@
  */
 import { hasAdminScopes, isAllowedEmail } from '../../src/auth/access-rules';
 import { compose, step } from '../../src/bot/middleware/compose';
+import type { BotContext } from '../../src/bot/middleware/context';
+import { ignoreOwnMessages } from '../../src/bot/middleware/steps';
 
 describe('compose', () => {
   it('runs steps in order, each around the rest', async () => {
@@ -50,6 +52,26 @@ describe('compose', () => {
       await next();
     });
     await expect(compose([twice])({})).rejects.toThrow('step "twice" called next() twice');
+  });
+});
+
+describe('ignoreOwnMessages', () => {
+  // The one place past the envelope's actorId check that drops the bot's own messages.
+  const run = async (kind: 'message' | 'cardAction', personId: string) => {
+    const handled: string[] = [];
+    const ctx = { event: { kind }, person: { id: personId } } as unknown as BotContext;
+    await compose<BotContext>([
+      ignoreOwnMessages(() => 'bot-id'),
+      step('command', async () => void handled.push(personId)),
+    ])(ctx);
+    return handled;
+  };
+
+  it('drops a message the bot sent itself', async () => {
+    expect(await run('message', 'bot-id')).toEqual([]);
+  });
+  it('passes on messages from people', async () => {
+    expect(await run('message', 'person-id')).toEqual(['person-id']);
   });
 });
 

@@ -1,4 +1,9 @@
-import { listenFailure, StartupError, storeFailure } from '../../src/startup-errors';
+import {
+  listenFailure,
+  startFailureReport,
+  StartupError,
+  storeFailure,
+} from '../../src/startup-errors';
 
 const failure = (code: string, message = code) => Object.assign(new Error(message), { code });
 
@@ -51,5 +56,29 @@ describe('storeFailure', () => {
     expect(storeFailure(bug, 'sqlite:data/x.db')).toBe(bug);
     expect(storeFailure(failure('42P01'), 'postgres://db/audit')).toBeInstanceOf(Error);
     expect(storeFailure(failure('42P01'), 'postgres://db/audit')).not.toBeInstanceOf(StartupError);
+  });
+});
+
+describe('startFailureReport', () => {
+  it('gives an operator one line and status 2 for what they can fix', () => {
+    const report = startFailureReport(new StartupError('Set PORT to a free port'));
+    expect(report).toEqual({ status: 2, text: 'The bot could not start: Set PORT to a free port' });
+  });
+
+  it('prints where a bug happened, with status 1', () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'id')");
+    const report = startFailureReport(bug);
+    expect(report.status).toBe(1);
+    expect(report.text).toMatch(/because of a bug/);
+    expect(report.text).toContain("TypeError: Cannot read properties of undefined (reading 'id')");
+    // The stack's frames, down to this test file.
+    expect(report.text).toMatch(/\n\s+at .*startup-errors\.test\.ts/);
+  });
+
+  it('prints a thrown non-error as it is', () => {
+    expect(startFailureReport('boom')).toEqual({
+      status: 1,
+      text: 'The bot could not start, because of a bug (please report it with this output): boom',
+    });
   });
 });

@@ -61,6 +61,9 @@ describe('planWebhooks', () => {
       },
     ]);
     expect(webhooksHealthy(desired, [moved, disabled])).toBe(false);
+    // Readiness does not wait on a stale secret, only on the webhooks' name, target and status.
+    expect(webhooksHealthy(desired, [firehose(), { ...cards(), secret: 'old' }])).toBe(true);
+    expect(webhooksHealthy(desired, [firehose(), { ...cards(), status: 'inactive' }])).toBe(false);
   });
 
   it('fixes the name of a webhook that has our target (the framework drops events under another name)', () => {

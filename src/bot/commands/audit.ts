@@ -76,7 +76,7 @@ async function loadReport(
   options: { fresh: boolean },
 ): Promise<{ records: AccessRecord[]; zone: ResolvedZone; locale: string }> {
   const { zone, locale } = await ctx.preferences(view.tz);
-  const key = { ...view, zone: zone.zone };
+  const key = { recordingId: view.recordingId, hostEmail: view.hostEmail, zone: zone.zone };
   let records = options.fresh ? undefined : ctx.recordsCache.get(key);
   if (!records) {
     records = await ctx.asPerson((http, token) =>

@@ -13,11 +13,6 @@ const MAX_INPUT = 2048;
 /** Query parameters that carry a recording ID in Webex links (compared case-insensitively). */
 const ID_PARAMS = ['recordingid', 'rcid', 'recordid', 'id'];
 
-/** True for a syntactically acceptable recording ID. @example isRecordingId('4f2a...') */
-export function isRecordingId(s: string): boolean {
-  return ID_RE.test(s);
-}
-
 /**
  * Parses a recording ID or a Webex recording link.
  *

@@ -110,7 +110,7 @@ export class FrameworkAdapter {
       maxStartupSpaces: 0,
       messageFormat: 'markdown',
     });
-    joinConcurrentSpawns(framework);
+    joinConcurrentSpawns(framework, options.logger);
     const starting = framework.start();
     // start() makes its SDK instance synchronously, before its first await.
     keepWebhooksAway(framework);

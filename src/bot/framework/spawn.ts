@@ -8,12 +8,20 @@
  */
 import type Framework from 'webex-node-bot-framework';
 
+/** Where a failed set-up is told (the framework itself says nothing). */
+export interface SpawnLogger {
+  warn(obj: Record<string, unknown>, msg: string): void;
+}
+
 /**
  * Makes concurrent set-ups of one space share one run, and makes every caller's answer "is
  * the space set up now", so the framework goes on to handle the message that asked.
- * @example joinConcurrentSpawns(framework); // before framework.start()
+ * @example joinConcurrentSpawns(framework, logger); // before framework.start()
  */
-export function joinConcurrentSpawns(framework: Framework): void {
+export function joinConcurrentSpawns(
+  framework: Pick<Framework, 'spawn' | 'findBotObjectInRoom'>,
+  logger?: SpawnLogger,
+): void {
   const original = framework.spawn.bind(framework);
   const running = new Map<string, Promise<boolean>>();
   const isSetUp = (roomId: string) => framework.findBotObjectInRoom(roomId) !== undefined;
@@ -24,7 +32,10 @@ export function joinConcurrentSpawns(framework: Framework): void {
     let run = running.get(roomId);
     if (!run) {
       run = Promise.resolve(original(membership, actorId))
-        .catch(() => false)
+        .catch((err: unknown) => {
+          logger?.warn({ err, roomId }, 'could not set the space up; its message is not answered');
+          return false;
+        })
         .finally(() => running.delete(roomId));
       running.set(roomId, run);
     }

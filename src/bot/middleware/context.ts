@@ -13,7 +13,7 @@ import { askToConnect } from '../commands/connect';
 import { translatorFor } from '../../locales';
 import type { Translator } from '../../report/i18n';
 import { resolveLocale, resolvePreferences, type Preferences } from '../preferences';
-import type { RecordsCache } from '../records-cache';
+import type { PersonRecordsCache } from '../records-cache';
 import type { Conversation, ConversationPlace } from '../replies';
 import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
 import type { BotServices } from '../services';
@@ -56,7 +56,8 @@ export interface CommandContext {
   checkAccount(): Promise<AccountStatus>;
   /** Deletes everything stored for the person (tokens, settings, cached reports). */
   forget(): Promise<void>;
-  recordsCache: RecordsCache;
+  /** Reports recently fetched for this person (never another's). */
+  recordsCache: PersonRecordsCache;
   logger: Logger;
 }
 
@@ -122,7 +123,7 @@ export function createContext(
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
     },
-    recordsCache,
+    recordsCache: recordsCache.forPerson(personId),
     logger,
   };
   return ctx;
