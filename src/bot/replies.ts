@@ -5,7 +5,14 @@
  */
 import type { GroupReply } from '../config';
 import type { WebexHttp } from '../webex/client';
-import { sendFile, sendMessage, type NewMessage, type SentMessage } from '../webex/messages';
+import {
+  deleteMessage,
+  editMessage,
+  sendFile,
+  sendMessage,
+  type NewMessage,
+  type SentMessage,
+} from '../webex/messages';
 import type { Person, Room } from './runtime';
 
 /** What the bot says: a markdown text and, optionally, one Adaptive Card. */
@@ -41,6 +48,22 @@ export class Messenger {
 
   sendFile(toPersonId: string, file: FileReply): Promise<SentMessage> {
     return sendFile(this.http, this.botToken, { toPersonId, ...file });
+  }
+
+  /**
+   * Replaces the text of a message the bot sent without a card or file (Webex allows 10 edits).
+   * @example await messenger.edit(sent, 'Read 1,200 so far');
+   */
+  edit(message: { id: string; roomId: string }, markdown: string): Promise<SentMessage> {
+    return editMessage(this.http, this.botToken, message.id, { roomId: message.roomId, markdown });
+  }
+
+  /**
+   * Deletes a message the bot sent.
+   * @example await messenger.remove(sent.id);
+   */
+  remove(messageId: string): Promise<void> {
+    return deleteMessage(this.http, this.botToken, messageId);
   }
 }
 
@@ -83,9 +106,34 @@ export class Conversation {
     return sent;
   }
 
+  /** Whether a report goes to the person alone (GROUP_REPLY=dm in a group space). */
+  get reportsPrivately(): boolean {
+    return this.isGroup && this.groupReply !== 'room';
+  }
+
+  /**
+   * Where a report will go (see {@link report}), without the note: for a message that stands
+   * in for the report until it is ready, such as progress on a long audit.
+   */
+  sayWhereReportGoes(reply: Reply): Promise<SentMessage> {
+    return this.reportsPrivately
+      ? this.messenger.send({ toPersonId: this.place.person.id }, reply)
+      : this.say(reply);
+  }
+
+  /** Replaces the text of a message sent in this conversation (no card, no file). */
+  edit(message: { id: string; roomId: string }, markdown: string): Promise<SentMessage> {
+    return this.messenger.edit(message, markdown);
+  }
+
+  /** Deletes a message sent in this conversation. */
+  remove(messageId: string): Promise<void> {
+    return this.messenger.remove(messageId);
+  }
+
   /** A report: privately or in the space, as GROUP_REPLY says. */
   report(reply: Reply, note: string): Promise<SentMessage> {
-    return this.groupReply === 'room' ? this.say(reply) : this.sayPrivately(reply, note);
+    return this.reportsPrivately ? this.sayPrivately(reply, note) : this.say(reply);
   }
 
   sendFilePrivately(file: FileReply): Promise<SentMessage> {

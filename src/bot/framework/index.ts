@@ -1,6 +1,7 @@
 /** Everything the bot needs from webex-node-bot-framework, behind one small surface. */
 export {
   FrameworkAdapter,
+  handlesEvent,
   type BotIdentity,
   type FrameworkAdapterOptions,
   type FrameworkCardAction,
