@@ -2,6 +2,8 @@
  * The composition root: builds every part from the configuration and connects them.
  * Sandbox and Webex mode differ only in the settings they pass here.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import { AccountLinker } from './auth/linking';
 import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
@@ -12,17 +14,24 @@ import { loadManifest } from './bot/manifest';
 import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
+import { undeliveredNote } from './bot/undelivered';
+import { Inbox } from './inbox/inbox';
 import type { BotServices } from './bot/services';
 import { preloadCardTemplates } from './cards';
 import { ExpressReceiver, WEBHOOK_PATH } from './server/express-receiver';
 import { createMetrics, type Metrics } from './metrics';
-import type { WebhookEnvelope } from './bot/envelope';
 import { OAUTH_CALLBACK_PATH, oauthCallback } from './server/oauth-callback';
 import { statusRoutes } from './server/status-routes';
 import { storeFailure } from './startup-errors';
 import { openStore } from './store';
 import type { Store } from './store/store';
-import { createWebexHttp } from './webex/client';
+import { createWebexHttp, type WebexHttp } from './webex/client';
+
+/**
+ * The framework's reads of each event (message, sender, card click) give up after this: the
+ * inbox tries the whole event again later, with backoff, instead of one call waiting a minute.
+ */
+const EVENT_READ_TIMEOUT_MS = 10_000;
 
 /** What is known only once the server listens (sandbox mode picks its port then). */
 export interface Deployment {
@@ -41,6 +50,12 @@ export interface RunningApp {
   publicUrl: string;
   runtime: BotRuntime;
   store: Store;
+  inbox: Inbox;
+  /**
+   * Readiness 503 at once, no new claims, in-flight events get SHUTDOWN_GRACE_SECONDS, then
+   * the unfinished ones are handed back; the receiver stores what arrives until then; the
+   * webhooks stay; the store closes last.
+   */
   close(): Promise<void>;
 }
 
@@ -68,26 +83,32 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     store = await openStore(config.databaseUrl).catch((err: unknown) => {
       throw storeFailure(err, config.databaseUrl);
     });
-    const metrics = createMetrics();
+    const openedStore = store;
+    const metrics = createMetrics({ inboxDepth: () => openedStore.inboxDepth() });
     const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
+    const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const inbox = new Inbox({ store, replicaId, logger, metrics });
+    let stopping = false;
 
-    const early: WebhookEnvelope[] = [];
+    // From here on events are stored (and answered 200) even while the framework starts;
+    // the inbox processes them once it has.
     receiver.init({
       secret: deployment.webhookSecret,
-      onEvent: async (envelope) => {
-        // Events that arrive while the framework starts are kept and handled once it has.
-        if (runtime) await inFlight.track(runtime.handle(envelope));
-        else early.push(envelope);
-      },
+      accept: (envelope) => inbox.accept(envelope),
       metrics,
       routes: [
         statusRoutes({
           readiness: [
-            { name: 'store', check: async () => (await services.store.ping(), true) },
+            // A write, not SELECT 1: a database that reads but refuses writes loses events.
+            {
+              name: 'store',
+              check: async () => (await store?.heartbeat(replicaId, Date.now()), true),
+            },
             { name: 'webhooks', check: async () => (runtime ? runtime.webhooksReady() : false) },
+            { name: 'serving', check: async () => !stopping },
           ],
           metrics,
         }),
@@ -100,24 +121,28 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       ],
     });
 
-    const openedStore = store;
     const started = await BotRuntime.start({
       apiUrl: config.apiUrl,
       botToken: deployment.botToken,
       webhookUrl: `${publicUrl}${WEBHOOK_PATH}`,
       webhookSecret: deployment.webhookSecret,
       http: services.http,
+      eventReadsHttp: eventReadsHttp(config, logger),
       logger,
-      markEventSeen: (key) => openedStore.markEventSeen(key, Date.now()),
       onMessage: (message) => dispatcher.onMessage(message),
       onCardAction: (action) => dispatcher.onCardAction(action),
-      inFlight,
       leases: openedStore,
       webhookReconcileMs: config.webhookReconcileSeconds * 1000,
       metrics,
     });
     runtime = started;
-    for (const envelope of early.splice(0)) await inFlight.track(started.handle(envelope));
+    inbox.start({
+      process: (envelope) => started.handle(envelope),
+      onGaveUp: async (envelope) => {
+        const note = undeliveredNote(envelope, started.identity.id);
+        if (note) await services.messenger.send(note.to, note.reply);
+      },
+    });
     setImmediate(preloadCardTemplates);
 
     return {
@@ -125,12 +150,14 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       publicUrl,
       runtime: started,
       store: openedStore,
-      // Stop taking requests, finish what was acknowledged, then let go of Webex and the store.
+      inbox,
       close: async () => {
+        stopping = true;
+        const graceMs = config.shutdownGraceSeconds * 1000;
+        const [, linkedDone] = await Promise.all([inbox.stop(graceMs), inFlight.drain(graceMs)]);
+        if (!linkedDone)
+          logger.warn({ pending: inFlight.size }, 'stopped with replies to sign-ins in flight');
         await receiver.stop();
-        if (!(await inFlight.drain(config.shutdownGraceSeconds * 1000))) {
-          logger.warn({ pending: inFlight.size }, 'stopped with work still in flight');
-        }
         await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));
         await openedStore.close();
       },
@@ -140,6 +167,15 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     await store?.close();
     throw err;
   }
+}
+
+function eventReadsHttp(config: Config, logger: Logger): WebexHttp {
+  return createWebexHttp({
+    baseUrl: config.apiUrl,
+    logger,
+    timeoutMs: EVENT_READ_TIMEOUT_MS,
+    retry: { budgetMs: EVENT_READ_TIMEOUT_MS },
+  });
 }
 
 function buildServices(

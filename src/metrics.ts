@@ -4,9 +4,14 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
+/** What the inbox holds now (read from the store when metrics are scraped). */
+export interface InboxDepthSource {
+  (): Promise<{ pending: number; claimed: number; oldestReceivedAt?: number }>;
+}
+
 export interface Metrics {
   registry: Registry;
-  /** Webhook deliveries by outcome: accepted, refused (bad signature), invalid (not an envelope). */
+  /** Webhook deliveries by outcome: accepted (stored), refused (bad signature), invalid (not an envelope), unstored (503). */
   webhooks: Counter<'outcome'>;
   /** Commands and card buttons handled, by name and outcome (ok, error). */
   commands: Counter<'command' | 'outcome'>;
@@ -19,14 +24,31 @@ export interface Metrics {
   webhookReconciles: Counter<'outcome'>;
   /** 1 while this replica holds the webhook lease (and reconciles), else 0. */
   webhookLeader: Gauge;
+  /** Events stored and not yet done, by status (pending, claimed). */
+  inboxEvents: Gauge<'status'>;
+  /** Age of the oldest event not yet done; 0 when there is none. */
+  inboxOldestAgeSeconds: Gauge;
+  /** Events taken over from a replica whose lease had lapsed (crash, kill, drain timeout). */
+  inboxRecovered: Counter;
+  /** Failed attempts that will be tried again, by resource. */
+  inboxRetries: Counter<'resource'>;
+  /** Events given up after their retries (the person was told where possible), by resource. */
+  inboxFailed: Counter<'resource'>;
 }
 
 /**
  * @example const metrics = createMetrics(); metrics.webhooks.inc({ outcome: 'accepted' });
  */
-export function createMetrics(): Metrics {
+export function createMetrics(sources: { inboxDepth?: InboxDepthSource } = {}): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // Read once per scrape for both inbox gauges.
+  let depthRead: ReturnType<InboxDepthSource> | undefined;
+  const readDepth = () => {
+    if (!sources.inboxDepth) return undefined;
+    depthRead ??= sources.inboxDepth().finally(() => setImmediate(() => (depthRead = undefined)));
+    return depthRead.catch(() => undefined);
+  };
   return {
     registry,
     webhooks: new Counter({
@@ -57,6 +79,46 @@ export function createMetrics(): Metrics {
     webhookLeader: new Gauge({
       name: 'audit_bot_webhook_leader',
       help: '1 while this replica leads webhook reconciliation, else 0',
+      registers: [registry],
+    }),
+    inboxEvents: new Gauge({
+      name: 'audit_bot_inbox_events',
+      help: 'Webhook events stored and not yet done, by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const depth = await readDepth();
+        if (!depth) return;
+        this.set({ status: 'pending' }, depth.pending);
+        this.set({ status: 'claimed' }, depth.claimed);
+      },
+    }),
+    inboxOldestAgeSeconds: new Gauge({
+      name: 'audit_bot_inbox_oldest_event_age_seconds',
+      help: 'Age of the oldest webhook event not yet done (0 when none)',
+      registers: [registry],
+      async collect() {
+        const depth = await readDepth();
+        if (!depth) return;
+        const oldest = depth.oldestReceivedAt;
+        this.set(oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000));
+      },
+    }),
+    inboxRecovered: new Counter({
+      name: 'audit_bot_inbox_recovered_total',
+      help: 'Events taken over after the lease of the replica working on them lapsed',
+      registers: [registry],
+    }),
+    inboxRetries: new Counter({
+      name: 'audit_bot_inbox_retries_total',
+      help: 'Failed event attempts that will be tried again, by resource',
+      labelNames: ['resource'],
+      registers: [registry],
+    }),
+    inboxFailed: new Counter({
+      name: 'audit_bot_inbox_failed_total',
+      help: 'Events given up after their retries, by resource',
+      labelNames: ['resource'],
       registers: [registry],
     }),
   };

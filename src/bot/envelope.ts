@@ -30,8 +30,3 @@ export function isWebhookEnvelope(value: unknown): value is WebhookEnvelope {
     typeof data.id === 'string'
   );
 }
-
-/** Webex may deliver the same event more than once; this names the event itself. */
-export function eventKey(envelope: WebhookEnvelope): string {
-  return `${envelope.resource}:${envelope.event}:${envelope.data.id}`;
-}

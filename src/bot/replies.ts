@@ -13,6 +13,7 @@ import {
   type NewMessage,
   type SentMessage,
 } from '../webex/messages';
+import { notePosted, notePostFailed } from './reply-tally';
 import type { Person, Room } from './runtime';
 
 /** What the bot says: a markdown text and, optionally, one Adaptive Card. */
@@ -35,7 +36,16 @@ export class Messenger {
     private readonly botToken: string,
   ) {}
 
-  send(target: Omit<NewMessage, 'markdown' | 'attachments'>, reply: Reply): Promise<SentMessage> {
+  /**
+   * Posts a reply. `interim` marks a message that only stands in until the answer (progress):
+   * it does not count as the event's reply (see reply-tally.ts), so a failed answer after it
+   * is still retried.
+   */
+  send(
+    target: Omit<NewMessage, 'markdown' | 'attachments'>,
+    reply: Reply,
+    options: { interim?: boolean } = {},
+  ): Promise<SentMessage> {
     const message = {
       ...target,
       markdown: reply.markdown,
@@ -43,11 +53,12 @@ export class Messenger {
         ? [{ contentType: 'application/vnd.microsoft.card.adaptive' as const, content: reply.card }]
         : undefined,
     } as NewMessage;
-    return sendMessage(this.http, this.botToken, message);
+    const post = sendMessage(this.http, this.botToken, message);
+    return options.interim ? post : tallied(post);
   }
 
   sendFile(toPersonId: string, file: FileReply): Promise<SentMessage> {
-    return sendFile(this.http, this.botToken, { toPersonId, ...file });
+    return tallied(sendFile(this.http, this.botToken, { toPersonId, ...file }));
   }
 
   /**
@@ -65,6 +76,20 @@ export class Messenger {
   remove(messageId: string): Promise<void> {
     return deleteMessage(this.http, this.botToken, messageId);
   }
+}
+
+/** Counts the post on the current event's reply tally (see reply-tally.ts). */
+function tallied(post: Promise<SentMessage>): Promise<SentMessage> {
+  return post.then(
+    (sent) => {
+      notePosted();
+      return sent;
+    },
+    (err: unknown) => {
+      notePostFailed(err);
+      throw err;
+    },
+  );
 }
 
 /** Where a conversation takes place: who asked, in which space, in reply to what. */
@@ -113,12 +138,14 @@ export class Conversation {
 
   /**
    * Where a report will go (see {@link report}), without the note: for a message that stands
-   * in for the report until it is ready, such as progress on a long audit.
+   * in for the report until it is ready, such as progress on a long audit. Not counted as
+   * the event's reply.
    */
   sayWhereReportGoes(reply: Reply): Promise<SentMessage> {
-    return this.reportsPrivately
-      ? this.messenger.send({ toPersonId: this.place.person.id }, reply)
-      : this.say(reply);
+    const target = this.reportsPrivately
+      ? { toPersonId: this.place.person.id }
+      : { roomId: this.place.room.id, parentId: this.isGroup ? this.place.threadId : undefined };
+    return this.messenger.send(target, reply, { interim: true });
   }
 
   /** Replaces the text of a message sent in this conversation (no card, no file). */

@@ -3,11 +3,11 @@
  * webhook envelopes from the receiver, and turns the framework's events into plain
  * {@link IncomingMessage} / {@link IncomingCardAction} objects for the command layer.
  */
-import type { InFlight } from '../in-flight';
 import type { Logger } from '../log';
-import { eventKey, type WebhookEnvelope } from './envelope';
+import type { WebhookEnvelope } from './envelope';
 import type { WebexHttp } from '../webex/client';
 import {
+  EventReadError,
   FrameworkAdapter,
   type BotIdentity,
   type FrameworkCardAction,
@@ -18,6 +18,7 @@ import type { Metrics } from '../metrics';
 import type { Store } from '../store/store';
 import { WebhookKeeper } from './webhook-keeper';
 import { WebhookReconciler } from './webhooks';
+import { isPostRetryable, ReplyNotPostedError, tallyReplies } from './reply-tally';
 
 export type { BotIdentity };
 
@@ -60,19 +61,23 @@ export interface BotRuntimeOptions {
   webhookUrl: string;
   webhookSecret: string;
   http: WebexHttp;
+  /**
+   * For the framework's reads of each event (message, sender, card click, space). They may
+   * give up sooner than other calls: the inbox tries the whole event again later.
+   */
+  eventReadsHttp?: WebexHttp;
   logger: Logger;
-  /** True the first time a key is seen; Webex may deliver an event more than once. */
-  markEventSeen: (key: string) => Promise<boolean>;
   onMessage: (message: IncomingMessage) => Promise<void>;
   onCardAction: (action: IncomingCardAction) => Promise<void>;
-  /** Handlers run detached from the framework; this lets a stop wait for them. */
-  inFlight: InFlight;
   /** Holds the lease that picks the one replica reconciling the webhooks. */
   leases: Pick<Store, 'claimLeadership' | 'releaseLeadership'>;
   /** How often the leading replica reconciles the webhooks (WEBHOOK_RECONCILE_SECONDS). */
   webhookReconcileMs: number;
   metrics?: Pick<Metrics, 'webhookReconciles' | 'webhookLeader'>;
 }
+
+/** Resources whose events are someone asking the bot something. */
+const REQUESTS = new Set(['messages', 'attachmentActions']);
 
 export class BotRuntime {
   private constructor(
@@ -99,7 +104,7 @@ export class BotRuntime {
       botToken: options.botToken,
       webhookUrl: options.webhookUrl,
       webhookSecret: options.webhookSecret,
-      http: options.http,
+      http: options.eventReadsHttp ?? options.http,
       logger: options.logger,
       onMessage: (event) => runtime?.onFrameworkMessage(event),
       onCardAction: (event) => runtime?.onFrameworkCardAction(event),
@@ -125,14 +130,21 @@ export class BotRuntime {
     return runtime;
   }
 
-  /** Hands a verified envelope to the framework, once per event. */
+  /**
+   * Hands a verified envelope to the framework and resolves once its handler has finished.
+   * Rejects with a `retryable` error when trying again later may help: the event could not
+   * be read ({@link EventReadError}), or nothing could be posted ({@link ReplyNotPostedError}).
+   * Events about spaces and memberships never reject for a failed read: nobody waits on them.
+   * @example await runtime.handle(envelope);
+   */
   async handle(envelope: WebhookEnvelope): Promise<void> {
     if (envelope.actorId === this.identity.id && envelope.resource === 'messages') return;
-    if (!(await this.options.markEventSeen(eventKey(envelope)))) {
-      this.options.logger.debug({ resource: envelope.resource }, 'duplicate event ignored');
-      return;
+    try {
+      await this.adapter.handle(envelope);
+    } catch (err) {
+      if (!(err instanceof EventReadError) || REQUESTS.has(envelope.resource)) throw err;
+      this.options.logger.warn({ err, resource: envelope.resource }, 'event not read; skipped');
     }
-    await this.adapter.handle(envelope);
   }
 
   /** True when both webhooks exist and are active (whichever replica keeps them). */
@@ -151,7 +163,11 @@ export class BotRuntime {
     await this.adapter.stop();
   }
 
-  private onFrameworkMessage({ message, sender, roomType }: FrameworkMessage): void {
+  private onFrameworkMessage({
+    message,
+    sender,
+    roomType,
+  }: FrameworkMessage): Promise<void> | undefined {
     if (message.personId === this.identity.id) return;
     const room: Room = { id: message.roomId, type: roomType };
     // Webex only notifies a bot of group messages that mention it; do not rely on that alone.
@@ -164,10 +180,10 @@ export class BotRuntime {
       threadId: message.parentId ?? message.id,
       text: stripMention(message, this.identity),
     };
-    this.run(() => this.options.onMessage(incoming));
+    return this.run(() => this.options.onMessage(incoming));
   }
 
-  private onFrameworkCardAction({ action, sender, roomType }: FrameworkCardAction): void {
+  private onFrameworkCardAction({ action, sender, roomType }: FrameworkCardAction): Promise<void> {
     const incoming: IncomingCardAction = {
       kind: 'cardAction',
       person: personOf(sender),
@@ -176,14 +192,18 @@ export class BotRuntime {
       messageId: action.messageId,
       inputs: action.inputs ?? {},
     };
-    this.run(() => this.options.onCardAction(incoming));
+    return this.run(() => this.options.onCardAction(incoming));
   }
 
-  /** Event handlers run detached from the framework; their failures must not escape. */
-  private run(task: () => Promise<void>): void {
-    this.options.inFlight
-      .track(task())
-      .catch((err: unknown) => this.options.logger.error({ err }, 'event handler failed'));
+  /**
+   * Runs a handler, counting what it posted: when nothing reached the person because Webex
+   * did not take a post, the event is worth another attempt (no reply can repeat).
+   */
+  private async run(task: () => Promise<void>): Promise<void> {
+    const { tally } = await tallyReplies(task);
+    if (tally.posted === 0 && tally.failure !== undefined && isPostRetryable(tally.failure)) {
+      throw new ReplyNotPostedError(tally.failure);
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The HTTP receiver: one Express app that owns listening and closing, serves
- * `POST /webhooks/webex` (raw bytes, signature first, 200, then the event is handed over) and
- * carries the other routes (health, readiness, metrics, OAuth callback) beside it.
+ * `POST /webhooks/webex` (raw bytes, signature first, then the event is accepted, i.e. stored,
+ * then 200; 503 when it could not be stored) and carries the other routes (health, readiness,
+ * metrics, OAuth callback) beside it.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,7 +19,7 @@ import type { Logger } from '../log';
 import { listenFailure } from '../startup-errors';
 import { isWebhookEnvelope, type WebhookEnvelope } from '../bot/envelope';
 import type { Metrics } from '../metrics';
-import type { EventHandler, Receiver } from './receiver';
+import type { AcceptEvent, Receiver } from './receiver';
 import { verifyWebexSignature } from './verify-signature';
 
 export const WEBHOOK_PATH = '/webhooks/webex';
@@ -54,7 +55,8 @@ export interface ExpressReceiverOptions {
 export interface WebhookRouteOptions {
   /** WEBEX_WEBHOOK_SECRET: every delivery's `X-Spark-Signature` is checked against it. */
   secret: string;
-  onEvent: EventHandler;
+  /** Stores the event; the delivery is answered 200 once it resolves, 503 if it rejects. */
+  accept: AcceptEvent;
   metrics?: Metrics;
   /** Served on the same app after the webhook route (health, metrics, OAuth callback). */
   routes?: Router[];
@@ -66,7 +68,7 @@ export interface Listening {
   url: string;
 }
 
-type Outcome = 'accepted' | 'refused' | 'invalid';
+type Outcome = 'accepted' | 'refused' | 'invalid' | 'unstored';
 
 /**
  * Receives Webex webhooks over HTTP. It can listen before it knows its secret and handler
@@ -74,7 +76,7 @@ type Outcome = 'accepted' | 'refused' | 'invalid';
  * @example
  * const receiver = new ExpressReceiver({ port: 3000, host: '0.0.0.0', logger });
  * const { url } = await receiver.start();
- * receiver.init({ secret, onEvent: (envelope) => bot.handle(envelope), routes: [health] });
+ * receiver.init({ secret, accept: (envelope) => inbox.accept(envelope), routes: [health] });
  * await receiver.stop();
  */
 export class ExpressReceiver implements Receiver {
@@ -84,8 +86,6 @@ export class ExpressReceiver implements Receiver {
   private stopping = false;
   /** Requests being answered, so stopping can let them finish. */
   private readonly answering = new Set<Promise<void>>();
-  /** Acknowledged events not yet given to the handler (it runs after the response). */
-  private readonly handoffs = new Set<Promise<void>>();
   private readonly maxBodyBytes: number;
 
   constructor(private readonly options: ExpressReceiverOptions) {
@@ -137,8 +137,8 @@ export class ExpressReceiver implements Receiver {
   }
 
   /**
-   * Stops listening, lets requests being answered finish (up to a few seconds), closes every
-   * connection, and resolves once each acknowledged event has been handed to the handler.
+   * Stops listening, lets requests being answered (deliveries being stored) finish, up to a
+   * few seconds, then closes every connection.
    */
   async stop(): Promise<void> {
     const server = this.server;
@@ -154,7 +154,6 @@ export class ExpressReceiver implements Receiver {
     clearTimeout(timer);
     server.closeAllConnections();
     await closed;
-    await Promise.all([...this.handoffs]);
     this.server = undefined;
   }
 
@@ -171,7 +170,7 @@ export class ExpressReceiver implements Receiver {
     next();
   };
 
-  private webhookRouter({ secret, onEvent, metrics }: WebhookRouteOptions): Router {
+  private webhookRouter({ secret, accept, metrics }: WebhookRouteOptions): Router {
     const count = (outcome: Outcome) => metrics?.webhooks.inc({ outcome });
     const router = express.Router();
     router.post(
@@ -179,7 +178,7 @@ export class ExpressReceiver implements Receiver {
       refuseOversized(this.maxBodyBytes, () => count('invalid')),
       // Webex does not compress webhook bodies, and the signature is over the bytes as sent.
       express.raw({ inflate: false, limit: this.maxBodyBytes, type: () => true }),
-      (req: Request, res: Response) => {
+      async (req: Request, res: Response) => {
         const rawBody: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const problem = verifyWebexSignature(rawBody, req.get('x-spark-signature'), secret);
         if (problem) {
@@ -194,9 +193,20 @@ export class ExpressReceiver implements Receiver {
           res.status(400).json({ message: 'Webhook body is not a Webex webhook envelope.' });
           return;
         }
+        try {
+          await accept(envelope);
+        } catch (err) {
+          // Not stored, so not acknowledged: Webex delivers it again.
+          count('unstored');
+          this.options.logger.error(
+            { err, resource: envelope.resource },
+            'webhook event could not be stored; answered 503',
+          );
+          res.status(503).set('Retry-After', '1').json({ message: 'Try again later.' });
+          return;
+        }
         count('accepted');
         res.status(200).json({ ok: true });
-        this.handOver(envelope, onEvent);
       },
     );
     // Four parameters: that is how Express tells an error handler from middleware.
@@ -213,24 +223,6 @@ export class ExpressReceiver implements Receiver {
       }
     }) as ErrorRequestHandler);
     return router;
-  }
-
-  /** Gives the event to the handler once the 200 has gone out; a failure is only logged. */
-  private handOver(envelope: WebhookEnvelope, onEvent: EventHandler): void {
-    const fail = (err: unknown) =>
-      this.options.logger.error({ err, resource: envelope.resource }, 'webhook processing failed');
-    const handoff = new Promise<void>((resolve) =>
-      setImmediate(() => {
-        try {
-          Promise.resolve(onEvent(envelope)).catch(fail);
-        } catch (err) {
-          fail(err);
-        }
-        resolve();
-      }),
-    );
-    this.handoffs.add(handoff);
-    void handoff.then(() => this.handoffs.delete(handoff));
   }
 }
 

@@ -1,23 +1,22 @@
 /**
  * How events reach the bot, in the manner of bolt-js receivers: a receiver takes deliveries
- * from one transport (HTTP webhooks today, a websocket later), verifies and acknowledges them
- * in that transport's terms, and hands each verified envelope to an {@link EventHandler}.
- * The bot sees envelopes only, never a request, a socket or a status code.
+ * from one transport (HTTP webhooks today, a websocket later), verifies them, hands each
+ * verified envelope to an {@link AcceptEvent} (the durable inbox) and acknowledges it in that
+ * transport's terms only once it was accepted. The bot sees envelopes only, never a request,
+ * a socket or a status code.
  */
 import type { WebhookEnvelope } from '../bot/envelope';
 
 /**
- * Processes one verified event. It is called after the delivery was acknowledged; a
- * rejection is logged by the receiver, never sent back to Webex.
+ * Takes one verified event into safe keeping (stores it); it is processed later, elsewhere.
+ * The delivery is acknowledged once this resolves. A rejection means "not taken": the
+ * receiver logs it at error and tells the sender to try again (HTTP 503), so Webex redelivers.
  */
-export type EventHandler = (envelope: WebhookEnvelope) => Promise<void> | void;
+export type AcceptEvent = (envelope: WebhookEnvelope) => Promise<void>;
 
 export interface Receiver {
   /** Starts taking deliveries; resolves once they can arrive. */
   start(): Promise<unknown>;
-  /**
-   * Stops taking deliveries. Resolves once every delivery that was acknowledged has been
-   * handed to the handler (the handler's own work may still be running).
-   */
+  /** Stops taking deliveries. Resolves once every delivery being accepted has been answered. */
   stop(): Promise<void>;
 }

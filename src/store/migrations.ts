@@ -75,6 +75,38 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 4,
+    name: 'inbox',
+    statements: [
+      // Every verified webhook event, stored before Webex gets its 200 (see src/inbox/).
+      // A redelivery (same resource and data.id) is the same row.
+      `CREATE TABLE inbox_events (
+        resource TEXT NOT NULL,
+        event_id TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        received_at BIGINT NOT NULL,
+        next_attempt_at BIGINT NOT NULL,
+        claimed_by TEXT,
+        lease_until BIGINT,
+        taken_over_from TEXT,
+        finished_at BIGINT,
+        last_error TEXT,
+        PRIMARY KEY (resource, event_id)
+      )`,
+      `CREATE INDEX inbox_events_due ON inbox_events (status, next_attempt_at)`,
+      `CREATE INDEX inbox_events_finished ON inbox_events (status, finished_at)`,
+      // Readiness writes here: a store that answers SELECT 1 but refuses writes is not ready.
+      `CREATE TABLE store_heartbeats (
+        replica_id TEXT PRIMARY KEY,
+        beat_at BIGINT NOT NULL
+      )`,
+      // The inbox's primary key replaces the seen-events table.
+      `DROP TABLE seen_events`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,11 +1,16 @@
 import { accountFromRow, applyPatch, msOf, oauthStateFromRow, settingsOf } from './rows';
 import type { SqlDriver } from './sql-driver';
 import {
-  EVENT_KEY_TTL_MS,
   joinScopes,
   type CachedProfileTimezone,
   type Leadership,
   type LeadershipClaim,
+  type ClaimedInboxEvent,
+  type InboxClaim,
+  type InboxDepth,
+  type InboxKey,
+  type InboxOutcome,
+  type NewInboxEvent,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
@@ -207,15 +212,110 @@ export class SqlStore implements Store {
     );
   }
 
-  async markEventSeen(key: string, now: number): Promise<boolean> {
-    const { changes } = await this.db.transaction(async (tx) => {
-      await tx.run('DELETE FROM seen_events WHERE seen_at < ?', [now - EVENT_KEY_TTL_MS]);
-      return tx.run(
-        'INSERT INTO seen_events (event_key, seen_at) VALUES (?, ?) ON CONFLICT (event_key) DO NOTHING',
-        [key, now],
-      );
-    });
+  async addInboxEvent(e: NewInboxEvent): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `INSERT INTO inbox_events (resource, event_id, payload, status, attempts, received_at,
+         next_attempt_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)
+       ON CONFLICT (resource, event_id) DO NOTHING`,
+      [e.resource, e.eventId, e.payload, e.receivedAt, e.receivedAt],
+    );
     return changes === 1;
+  }
+
+  async claimInboxEvents(c: InboxClaim): Promise<ClaimedInboxEvent[]> {
+    // The condition is in the outer WHERE as well: on PostgreSQL a replica that waited for
+    // another's update re-checks it against the updated row and skips what was just taken.
+    const claimable = `((status = 'pending' AND next_attempt_at <= ?)
+      OR (status = 'claimed' AND lease_until <= ?))`;
+    const rows = await this.db.query(
+      `UPDATE inbox_events SET status = 'claimed', claimed_by = ?, lease_until = ?,
+         attempts = attempts + 1,
+         taken_over_from = CASE WHEN status = 'claimed' THEN claimed_by ELSE NULL END
+       WHERE (resource, event_id) IN (
+           SELECT resource, event_id FROM inbox_events WHERE ${claimable}
+           ORDER BY received_at LIMIT ?)
+         AND ${claimable}
+       RETURNING resource, event_id, payload, attempts, received_at, taken_over_from`,
+      [c.owner, c.until, c.now, c.now, c.limit, c.now, c.now],
+    );
+    return rows
+      .map((r) => {
+        const claimed: ClaimedInboxEvent = {
+          resource: String(r.resource),
+          eventId: String(r.event_id),
+          payload: String(r.payload),
+          attempts: Number(r.attempts),
+          receivedAt: msOf(r.received_at),
+        };
+        if (typeof r.taken_over_from === 'string') claimed.takenOverFrom = r.taken_over_from;
+        return claimed;
+      })
+      .sort((a, b) => a.receivedAt - b.receivedAt);
+  }
+
+  async renewInboxLeases(owner: string, until: number): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE inbox_events SET lease_until = ? WHERE status = 'claimed' AND claimed_by = ?`,
+      [until, owner],
+    );
+    return changes;
+  }
+
+  async settleInboxEvent(key: InboxKey, owner: string, outcome: InboxOutcome): Promise<boolean> {
+    const mine = `resource = ? AND event_id = ? AND status = 'claimed' AND claimed_by = ?`;
+    const where = [key.resource, key.eventId, owner];
+    const { changes } =
+      outcome.status === 'retry'
+        ? await this.db.run(
+            `UPDATE inbox_events SET status = 'pending', claimed_by = NULL, lease_until = NULL,
+               next_attempt_at = ?, last_error = ? WHERE ${mine}`,
+            [outcome.nextAttemptAt, outcome.error, ...where],
+          )
+        : await this.db.run(
+            `UPDATE inbox_events SET status = ?, claimed_by = NULL, lease_until = NULL,
+               finished_at = ?, last_error = ? WHERE ${mine}`,
+            [
+              outcome.status,
+              outcome.now,
+              outcome.status === 'failed' ? outcome.error : null,
+              ...where,
+            ],
+          );
+    return changes > 0;
+  }
+
+  async releaseInboxEvents(owner: string, now: number): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE inbox_events SET status = 'pending', claimed_by = NULL, lease_until = NULL,
+         next_attempt_at = ? WHERE status = 'claimed' AND claimed_by = ?`,
+      [now, owner],
+    );
+    return changes;
+  }
+
+  async pruneInboxEvents(before: number): Promise<number> {
+    const { changes } = await this.db.run(
+      `DELETE FROM inbox_events WHERE status IN ('done', 'failed') AND finished_at < ?`,
+      [before],
+    );
+    return changes;
+  }
+
+  async inboxDepth(): Promise<InboxDepth> {
+    const rows = await this.db.query(
+      `SELECT status, COUNT(*) AS n, MIN(received_at) AS oldest FROM inbox_events
+       WHERE status IN ('pending', 'claimed') GROUP BY status`,
+    );
+    const depth: InboxDepth = { pending: 0, claimed: 0 };
+    for (const r of rows) {
+      if (r.status === 'pending') depth.pending = Number(r.n);
+      if (r.status === 'claimed') depth.claimed = Number(r.n);
+      const oldest = msOf(r.oldest);
+      if (depth.oldestReceivedAt === undefined || oldest < depth.oldestReceivedAt) {
+        depth.oldestReceivedAt = oldest;
+      }
+    }
+    return depth;
   }
 
   async forgetPerson(personId: string): Promise<void> {
@@ -228,6 +328,14 @@ export class SqlStore implements Store {
 
   async ping(): Promise<void> {
     await this.db.query('SELECT 1');
+  }
+
+  async heartbeat(replicaId: string, now: number): Promise<void> {
+    await this.db.run(
+      `INSERT INTO store_heartbeats (replica_id, beat_at) VALUES (?, ?)
+       ON CONFLICT (replica_id) DO UPDATE SET beat_at = excluded.beat_at`,
+      [replicaId, now],
+    );
   }
 
   async close(): Promise<void> {

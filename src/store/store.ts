@@ -82,8 +82,50 @@ export interface CachedProfileTimezone {
   fetchedAt: number;
 }
 
-/** How long processed-event keys are kept for de-duplication. */
-export const EVENT_KEY_TTL_MS = 24 * 60 * 60 * 1000;
+/** One event in the inbox is named by its resource and its `data.id` (not the envelope's id). */
+export interface InboxKey {
+  resource: string;
+  eventId: string;
+}
+
+/** A verified webhook event, kept until it has been processed. */
+export interface NewInboxEvent extends InboxKey {
+  /** The envelope as JSON (opaque to the store). */
+  payload: string;
+  receivedAt: number;
+}
+
+/** A lease asked for by {@link Store.claimInboxEvents}. */
+export interface InboxClaim {
+  /** The replica asking (unique per process). */
+  owner: string;
+  now: number;
+  /** When the lease lapses if the owner never finishes (it crashed). */
+  until: number;
+  limit: number;
+}
+
+/** An event this replica now holds a lease on. */
+export interface ClaimedInboxEvent extends InboxKey {
+  payload: string;
+  /** Attempts so far, this one included. */
+  attempts: number;
+  receivedAt: number;
+  /** The replica whose lease had lapsed, when this claim took the event over. */
+  takenOverFrom?: string;
+}
+
+/** What is waiting: events not yet done, and when the oldest of them arrived. */
+export interface InboxDepth {
+  pending: number;
+  claimed: number;
+  oldestReceivedAt?: number;
+}
+
+export type InboxOutcome =
+  | { status: 'done'; now: number }
+  | { status: 'failed'; now: number; error: string }
+  | { status: 'retry'; nextAttemptAt: number; error: string };
 
 export interface Store {
   /** Inserts or replaces the person's account. */
@@ -135,16 +177,36 @@ export interface Store {
   saveProfileTimezone(personId: string, timezone: string | null, fetchedAt: number): Promise<void>;
 
   /**
-   * Records a processed event key (e.g. `resource:data.id`). True the first time it is seen,
-   * false for a duplicate. Keys older than {@link EVENT_KEY_TTL_MS} before `now` are pruned.
+   * Stores a verified event as pending, due now. False when it is already there (a
+   * redelivery of the same resource and `data.id`): the existing row is left as it is.
    */
-  markEventSeen(key: string, now: number): Promise<boolean>;
+  addInboxEvent(event: NewInboxEvent): Promise<boolean>;
+  /**
+   * Leases up to `limit` events to `owner` until `until`, oldest first, in one conditional
+   * update: pending events that are due, and claimed events whose lease lapsed before `now`.
+   * Of several replicas asking at once, each event goes to one.
+   */
+  claimInboxEvents(claim: InboxClaim): Promise<ClaimedInboxEvent[]>;
+  /** Extends every lease `owner` still holds to `until`; returns how many. */
+  renewInboxLeases(owner: string, until: number): Promise<number>;
+  /**
+   * Ends `owner`'s lease: done, failed for good, or pending again from `nextAttemptAt`.
+   * False when the lease is no longer `owner`'s (it lapsed and another replica took over).
+   */
+  settleInboxEvent(key: InboxKey, owner: string, outcome: InboxOutcome): Promise<boolean>;
+  /** Makes every event `owner` holds pending and due at `now` (a stop hands them over). */
+  releaseInboxEvents(owner: string, now: number): Promise<number>;
+  /** Deletes done and failed events finished before `before`; returns how many. */
+  pruneInboxEvents(before: number): Promise<number>;
+  inboxDepth(): Promise<InboxDepth>;
 
   /** Deletes everything stored about the person: account, OAuth states, settings, cache. */
   forgetPerson(personId: string): Promise<void>;
 
-  /** Throws when the database is unreachable (for /readyz). */
+  /** Throws when the database is unreachable. */
   ping(): Promise<void>;
+  /** Writes `replicaId`'s heartbeat row; throws when the database does not take writes (for /readyz). */
+  heartbeat(replicaId: string, now: number): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -252,7 +252,7 @@ beforeAll(async () => {
   botPort = (await bot.start()).port;
   bot.init({
     secret: 'stand-in-webhook-secret-0123456789',
-    onEvent: () => undefined,
+    accept: async () => undefined,
     routes: [statusRoutes({ readiness: [{ name: 'store', check: async () => ready }] })],
   });
   unavailable = await serve((_req, res) => res.writeHead(503).end());

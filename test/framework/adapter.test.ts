@@ -78,8 +78,8 @@ async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
     webhookUrl,
     webhookSecret: SECRET,
     http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
-    onMessage: (event) => messages.push(event),
-    onCardAction: (event) => cardActions.push(event),
+    onMessage: (event) => void messages.push(event),
+    onCardAction: (event) => void cardActions.push(event),
   });
   return { adapter, messages, cardActions };
 }

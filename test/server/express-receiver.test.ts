@@ -34,7 +34,7 @@ interface Started {
 let running: Started[] = [];
 
 async function startReceiver(
-  onEvent: (e: WebhookEnvelope) => Promise<void> | void = () => undefined,
+  accept: (e: WebhookEnvelope) => Promise<void> = async () => undefined,
   onRequest?: () => void,
 ): Promise<Started> {
   const receiver = new ExpressReceiver({
@@ -53,9 +53,9 @@ async function startReceiver(
   const metrics = createMetrics();
   receiver.init({
     secret: SECRET,
-    onEvent: (e) => {
+    accept: (e) => {
       received.push(e);
-      return onEvent(e);
+      return accept(e);
     },
     metrics,
   });
@@ -143,20 +143,36 @@ function upload(
 }
 
 describe('ExpressReceiver: answers', () => {
-  it('acknowledges a signed envelope with 200 without waiting for its processing', async () => {
-    let finishProcessing: () => void = () => undefined;
-    const r = await startReceiver(
-      () => new Promise<void>((resolve) => (finishProcessing = resolve)),
-    );
+  it('answers a signed envelope with 200 only once it has been accepted (stored)', async () => {
+    let stored: () => void = () => undefined;
+    let accepting: () => void = () => undefined;
+    const acceptCalled = new Promise<void>((resolve) => (accepting = resolve));
+    const r = await startReceiver(() => {
+      accepting();
+      return new Promise<void>((resolve) => (stored = resolve));
+    });
     const body = JSON.stringify(envelope('m1'), null, 2);
-    // The handler has not finished (it waits for the test) when the 200 arrives.
-    const answer = await post(r.url, body, signed(body));
-    expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ ok: true });
-    await r.receiver.stop();
+    let answered = false;
+    const answer = post(r.url, body, signed(body)).finally(() => (answered = true));
+    await acceptCalled;
+    // A round trip to the server after accept was called: still no answer while not stored.
+    await fetch(r.url.replace('/webhooks/webex', '/nothing')).catch(() => undefined);
+    expect(answered).toBe(false);
+    stored();
+    expect((await answer).status).toBe(200);
+    expect((await answer).body).toEqual({ ok: true });
     expect(r.received).toEqual([envelope('m1')]);
-    finishProcessing();
     expect(await webhookCounts(r.metrics)).toEqual({ accepted: 1 });
+  });
+
+  it('answers 503 when the event cannot be stored, so Webex delivers it again', async () => {
+    const r = await startReceiver(() => Promise.reject(new Error('SQLITE_READONLY')));
+    const body = JSON.stringify(envelope('m1b'));
+    const answer = await post(r.url, body, signed(body));
+    expect(answer.status).toBe(503);
+    expect(answer.headers.get('retry-after')).toBe('1');
+    expect(answer.body).toEqual({ message: 'Try again later.' });
+    expect(await webhookCounts(r.metrics)).toEqual({ unstored: 1 });
   });
 
   it('refuses forged and missing signatures with 401 and hands nothing over', async () => {
@@ -207,7 +223,7 @@ describe('ExpressReceiver: answers', () => {
       expect(early.status).toBe(503);
       expect(early.headers.get('retry-after')).toBe('1');
       expect(early.body).toEqual({ status: 'starting' });
-      receiver.init({ secret: SECRET, onEvent: () => undefined });
+      receiver.init({ secret: SECRET, accept: async () => undefined });
       expect((await post(`${url}${WEBHOOK_PATH}`, body, signed(body))).status).toBe(200);
     } finally {
       await receiver.stop();
@@ -277,7 +293,7 @@ describe('ExpressReceiver: starting and stopping', () => {
     expect((failure as Error).message).toMatch(/set PORT to a free port \(EADDRINUSE\)$/);
   });
 
-  it('lets a delivery being read when stopping finish, hands it over, then refuses connections', async () => {
+  it('lets a delivery being read when stopping finish and be accepted, then refuses connections', async () => {
     let arrived: () => void = () => undefined;
     const requestIsIn = new Promise<void>((resolve) => (arrived = resolve));
     const r = await startReceiver(undefined, () => arrived());

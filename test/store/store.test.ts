@@ -7,13 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import {
-  EVENT_KEY_TTL_MS,
-  openStore,
-  type OAuthState,
-  type Store,
-  type StoredAccount,
-} from '../../src/store';
+import { openStore, type OAuthState, type Store, type StoredAccount } from '../../src/store';
 import { DEFAULT_PROBE_URL, hostOf } from './postgres-server';
 
 // Set by global-setup.ts to the server it found or started.
@@ -306,18 +300,106 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
-  describe('event de-duplication', () => {
-    it('is true the first time only', async () => {
-      const key = id('messages:MSG');
-      expect(await store.markEventSeen(key, T0)).toBe(true);
-      expect(await store.markEventSeen(key, T0 + 1000)).toBe(false);
+  describe('inbox', () => {
+    const FAR = 10 ** 15;
+    /** Settles and prunes whatever earlier tests left, so each test sees only its events. */
+    async function emptyInbox(): Promise<void> {
+      const left = await store.claimInboxEvents({
+        owner: 'sweeper',
+        now: FAR,
+        until: FAR,
+        limit: 1000,
+      });
+      for (const e of left) await store.settleInboxEvent(e, 'sweeper', { status: 'done', now: 0 });
+      await store.pruneInboxEvents(FAR);
+    }
+    const event = (eventId: string, receivedAt = T0) => ({
+      resource: 'messages',
+      eventId,
+      payload: JSON.stringify({ data: { id: eventId } }),
+      receivedAt,
+    });
+    const claim = (owner: string, now: number, leaseMs = 30_000, limit = 10) =>
+      store.claimInboxEvents({ owner, now, until: now + leaseMs, limit });
+
+    beforeEach(emptyInbox);
+
+    it('stores an event once: a redelivery of the same resource and data.id is the same row', async () => {
+      const m = id('MSG');
+      expect(await store.addInboxEvent(event(m))).toBe(true);
+      expect(await store.addInboxEvent(event(m, T0 + 5))).toBe(false);
+      // The same id under another resource is another event.
+      expect(await store.addInboxEvent({ ...event(m), resource: 'attachmentActions' })).toBe(true);
+      expect(await store.inboxDepth()).toEqual({ pending: 2, claimed: 0, oldestReceivedAt: T0 });
+      const claimed = await claim('a', T0 + 10);
+      expect(claimed.map((e) => [e.resource, e.eventId, e.attempts])).toEqual([
+        ['messages', m, 1],
+        ['attachmentActions', m, 1],
+      ]);
+      expect(JSON.parse(claimed[0].payload)).toEqual({ data: { id: m } });
     });
 
-    it('forgets keys older than a day', async () => {
-      const key = id('messages:MSG');
-      expect(await store.markEventSeen(key, T0)).toBe(true);
-      expect(await store.markEventSeen(key, T0 + EVENT_KEY_TTL_MS - 1)).toBe(false);
-      expect(await store.markEventSeen(key, T0 + EVENT_KEY_TTL_MS + 1)).toBe(true);
+    it('leases each event to one claimer until the lease lapses, then another takes it over', async () => {
+      await store.addInboxEvent(event(id('MSG')));
+      expect(await claim('a', T0, 1000)).toHaveLength(1);
+      expect(await claim('b', T0 + 999)).toEqual([]);
+      const taken = await claim('b', T0 + 1000);
+      expect(taken).toHaveLength(1);
+      expect(taken[0]).toMatchObject({ attempts: 2, takenOverFrom: 'a' });
+      // The first owner's late answer no longer counts; the new owner's does.
+      expect(await store.settleInboxEvent(taken[0], 'a', { status: 'done', now: T0 })).toBe(false);
+      expect(await store.settleInboxEvent(taken[0], 'b', { status: 'done', now: T0 })).toBe(true);
+      expect(await claim('c', FAR)).toEqual([]);
+    });
+
+    it('gives each of many concurrent claimers different events', async () => {
+      const ids = Array.from({ length: 30 }, (_, i) => id(`MSG${i}`));
+      for (const [i, m] of ids.entries()) await store.addInboxEvent(event(m, T0 + i));
+      const rounds = await Promise.all(
+        ['a', 'b', 'c', 'd', 'e', 'f'].map(async (owner) => {
+          const mine: string[] = [];
+          for (let batch = await claim(owner, T0 + 100, 30_000, 3); batch.length > 0;) {
+            mine.push(...batch.map((e) => e.eventId));
+            batch = await claim(owner, T0 + 100, 30_000, 3);
+          }
+          return mine;
+        }),
+      );
+      const all = rounds.flat();
+      expect(all.sort()).toEqual([...ids].sort());
+    });
+
+    it('retries later, renews, releases and prunes', async () => {
+      const m = id('MSG');
+      await store.addInboxEvent(event(m));
+      const [first] = await claim('a', T0, 1000);
+      const later = { status: 'retry', nextAttemptAt: T0 + 5000, error: 'read failed' } as const;
+      expect(await store.settleInboxEvent(first, 'a', later)).toBe(true);
+      expect(await claim('a', T0 + 4999)).toEqual([]);
+      const [second] = await claim('a', T0 + 5000, 1000);
+      expect(second.attempts).toBe(2);
+      expect(second.takenOverFrom).toBeUndefined();
+      expect(await store.renewInboxLeases('a', T0 + 60_000)).toBe(1);
+      expect(await claim('b', T0 + 59_999)).toEqual([]);
+      // A stop hands the event over at once, without waiting for the lease.
+      expect(await store.releaseInboxEvents('a', T0 + 6000)).toBe(1);
+      const [third] = await claim('b', T0 + 6000);
+      expect(third).toMatchObject({ eventId: m, attempts: 3 });
+      expect(third.takenOverFrom).toBeUndefined();
+      await store.settleInboxEvent(third, 'b', { status: 'done', now: T0 + 7000 });
+      expect(await store.inboxDepth()).toEqual({ pending: 0, claimed: 0 });
+      expect(await store.pruneInboxEvents(T0 + 7000)).toBe(0);
+      expect(await store.pruneInboxEvents(T0 + 7001)).toBe(1);
+      // Pruned: a delivery this late would be stored (and processed) again.
+      expect(await store.addInboxEvent(event(m))).toBe(true);
+    });
+  });
+
+  describe('heartbeat', () => {
+    it("writes the replica's row again and again", async () => {
+      const replica = id('replica');
+      await store.heartbeat(replica, T0);
+      await expect(store.heartbeat(replica, T0 + 1)).resolves.toBeUndefined();
     });
   });
 
@@ -351,7 +433,8 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       await store.saveOAuthState(oauthState(state, { personId: p, scopes: ['x'] }));
       await store.saveSettings(p, { timezone: 'America/New_York', locale: 'en-US' });
       await store.saveProfileTimezone(p, 'America/Chicago', T0);
-      await store.markEventSeen(`k-${p}`, Date.now());
+      const event = { resource: 'messages', eventId: `k-${p}`, payload: '{}', receivedAt: T0 };
+      await store.addInboxEvent(event);
       await store.close();
 
       store = await adapter.open(); // migrations run again and must be a no-op
@@ -361,7 +444,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         timezone: 'America/Chicago',
         fetchedAt: T0,
       });
-      expect(await store.markEventSeen(`k-${p}`, Date.now())).toBe(false);
+      expect(await store.addInboxEvent(event)).toBe(false);
       expect((await store.takeOAuthState(state))?.scopes).toEqual(['x']);
     });
   } else {

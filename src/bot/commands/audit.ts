@@ -92,8 +92,12 @@ async function answerWithReport(
     await progress.finish();
     throw err;
   }
-  await ctx.conversation.report(reply, PRIVATE_NOTE);
-  await progress.finish();
+  try {
+    await ctx.conversation.report(reply, PRIVATE_NOTE);
+  } finally {
+    // Gone either way: after a failed post the event may be tried again from the start.
+    await progress.finish();
+  }
 }
 
 /**

@@ -15,7 +15,7 @@ import type {
 import type { WebhookEnvelope } from '../envelope';
 import type { WebexHttp } from '../../webex/client';
 import { loadFramework, type ProcessEvent } from './load';
-import { botReads, replaceSdkReads, watchSdkRequests } from './sdk-reads';
+import { botReads, replaceSdkReads, watchSdkRequests, type SdkReads } from './sdk-reads';
 import { joinConcurrentSpawns } from './spawn';
 import { frameworkWebhookName } from './webhook-name';
 
@@ -49,11 +49,33 @@ export interface FrameworkAdapterOptions {
   webhookSecret: string;
   /** Our retrying client: the framework's per-event and per-space reads go through it. */
   http: WebexHttp;
-  onMessage: (event: FrameworkMessage) => void;
-  onCardAction: (event: FrameworkCardAction) => void;
+  /** Handlers may return their work: {@link FrameworkAdapter.handle} waits for it. */
+  onMessage: (event: FrameworkMessage) => Promise<void> | void;
+  onCardAction: (event: FrameworkCardAction) => Promise<void> | void;
   logger?: { warn(obj: Record<string, unknown>, msg: string): void };
   /** How long {@link FrameworkAdapter.start} waits for the framework to take its webhooks. */
   webhookWaitMs?: number;
+}
+
+/**
+ * The framework read what an event is about (the message, card click, sender or space) and
+ * failed, so it dropped the event without a word. Worth another attempt later.
+ */
+export class EventReadError extends Error {
+  readonly code = 'event_read_failed';
+  /** The inbox tries the event again later. */
+  readonly retryable = true;
+  constructor(resource: string, cause: unknown) {
+    super(`could not read the ${resource} event from Webex`, { cause });
+    this.name = 'EventReadError';
+  }
+}
+
+/** An event being handled: the reads that failed for it, and the handler work it started. */
+interface EventScope {
+  envelope: WebhookEnvelope;
+  readFailure?: unknown;
+  work: Promise<void>[];
 }
 
 export class FrameworkAdapter {
@@ -61,6 +83,7 @@ export class FrameworkAdapter {
   readonly unroutedSdkCalls: string[] = [];
 
   private constructor(
+    private readonly scopes: Set<EventScope>,
     private readonly framework: Framework,
     private readonly processEvent: ProcessEvent,
     readonly identity: BotIdentity,
@@ -92,31 +115,48 @@ export class FrameworkAdapter {
     // start() makes its SDK instance synchronously, before its first await.
     keepWebhooksAway(framework);
     await starting;
-    const reads = botReads(options.http, options.botToken);
+    const scopes = new Set<EventScope>();
+    const reads = noteReadFailures(botReads(options.http, options.botToken), scopes);
     replaceSdkReads(framework.webex, reads);
+    // The framework emits synchronously and ignores what listeners return: the work each
+    // handler starts is kept on its event's scope (found by the event's data.id).
+    const keep = (eventId: string, work: Promise<void> | void) => {
+      if (!work) return;
+      const scope = [...scopes].find((s) => s.envelope.data.id === eventId);
+      if (scope) scope.work.push(work);
+      else work.catch((err: unknown) => options.logger?.warn({ err }, 'event handler failed'));
+    };
     framework.on('message', (bot: Bot, trigger: Trigger) => {
       if (!trigger.message) return;
-      options.onMessage({
-        message: trigger.message,
-        sender: trigger.person,
-        roomType: trigger.message.roomType ?? bot.room.type,
-      });
+      const message = trigger.message;
+      keep(
+        message.id,
+        options.onMessage({
+          message,
+          sender: trigger.person,
+          roomType: message.roomType ?? bot.room.type,
+        }),
+      );
     });
     // It emits 'message' only for text that is not blank; a blank one still deserves an answer.
     framework.on('messageCreated', (message: WebexMessage) => {
       if (!isBlankText(message)) return;
-      reads.getPerson(message.personId).then(
-        (sender) => options.onMessage({ message, sender, roomType: message.roomType ?? 'direct' }),
-        (err: unknown) => options.logger?.warn({ err }, 'sender of a blank message not found'),
+      keep(
+        message.id,
+        reads
+          .getPerson(message.personId)
+          .then((sender) =>
+            options.onMessage({ message, sender, roomType: message.roomType ?? 'direct' }),
+          ),
       );
     });
     framework.on('attachmentAction', (bot: Bot, trigger: Trigger) => {
       if (!trigger.attachmentAction) return;
-      options.onCardAction({
-        action: trigger.attachmentAction,
-        sender: trigger.person,
-        roomType: bot.room.type,
-      });
+      const action = trigger.attachmentAction;
+      keep(
+        action.id,
+        options.onCardAction({ action, sender: trigger.person, roomType: bot.room.type }),
+      );
     });
     const identity: BotIdentity = {
       id: framework.person.id,
@@ -124,6 +164,7 @@ export class FrameworkAdapter {
       displayName: framework.person.displayName,
     };
     const adapter = new FrameworkAdapter(
+      scopes,
       framework,
       processEvent,
       identity,
@@ -140,14 +181,29 @@ export class FrameworkAdapter {
 
   /**
    * Hands a verified envelope to the framework's processing step; resolves once the framework
-   * has handled it (and called `onMessage` / `onCardAction` if it was one).
+   * has handled it and the handler it called (`onMessage` / `onCardAction`) has finished.
+   * The framework swallows every failure: a handler's rejection is passed on, and an event it
+   * dropped because a read failed rejects with {@link EventReadError}. An event it ignores
+   * (the bot's own message, a deleted one, a space event) resolves.
    * @example await adapter.handle(envelope);
    */
   async handle(envelope: WebhookEnvelope): Promise<void> {
     // An edited message (ours, or a person's) is never a command; the framework skips
     // messages:updated today, and this keeps it so whatever a later version does.
     if (!handlesEvent(envelope)) return;
-    await this.processEvent(this.framework, envelope);
+    const scope: EventScope = { envelope, work: [] };
+    this.scopes.add(scope);
+    try {
+      await this.processEvent(this.framework, envelope);
+    } finally {
+      this.scopes.delete(scope);
+    }
+    const results = await Promise.allSettled(scope.work);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    if (scope.work.length === 0 && scope.readFailure !== undefined) {
+      throw new EventReadError(envelope.resource, scope.readFailure);
+    }
   }
 
   /** The webhook name the framework filters events by, as it holds it. */
@@ -205,6 +261,40 @@ function keepWebhooksAway(framework: Framework): void {
   hooks.remove = () => Promise.resolve(undefined);
   hooks.create = ({ name, targetUrl, resource, event }) =>
     Promise.resolve({ id: '', name, targetUrl, resource, event });
+}
+
+/**
+ * Records every failed read on the scopes of the events it was for: by the event's own id
+ * (message, card click, membership), its sender, or its space (the set-up of a new space).
+ */
+function noteReadFailures(reads: SdkReads, scopes: Set<EventScope>): SdkReads {
+  const noting =
+    <A extends unknown[], T>(
+      read: (...args: A) => Promise<T>,
+      concerns: (envelope: WebhookEnvelope, ...args: A) => boolean,
+    ) =>
+    async (...args: A): Promise<T> => {
+      try {
+        return await read(...args);
+      } catch (err) {
+        for (const scope of scopes) {
+          if (concerns(scope.envelope, ...args)) scope.readFailure ??= err;
+        }
+        throw err;
+      }
+    };
+  const byId = (e: WebhookEnvelope, id: string) => e.data.id === id;
+  const byRoom = (e: WebhookEnvelope, roomId: string | undefined) => e.data.roomId === roomId;
+  return {
+    getPerson: noting(reads.getPerson, (e, id) => e.data.personId === id || e.actorId === id),
+    getMessage: noting(reads.getMessage, byId),
+    getAttachmentAction: noting(reads.getAttachmentAction, byId),
+    getRoom: noting(reads.getRoom, byRoom),
+    getMembership: noting(reads.getMembership, byId),
+    listMemberships: noting(reads.listMemberships, (e, filter) =>
+      byRoom(e, typeof filter.roomId === 'string' ? filter.roomId : undefined),
+    ),
+  };
 }
 
 /** Only white space, and no files: the framework drops it without a 'message' event. */

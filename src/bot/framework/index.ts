@@ -1,5 +1,6 @@
 /** Everything the bot needs from webex-node-bot-framework, behind one small surface. */
 export {
+  EventReadError,
   FrameworkAdapter,
   handlesEvent,
   type BotIdentity,
