@@ -99,12 +99,12 @@ describe('progress on a long audit', () => {
     }
     for (const edit of edits)
       expect(edit.markdown).toMatch(/^Reading the access report… [\d,]+ read so far$/);
-    // The counts only go up, and the last one is partway.
+    // The counts only go up, never past what the recording holds.
     const counts = edits.map((e) =>
       Number(/([\d,]+) read/.exec(e.markdown ?? '')![1].replace(/,/g, '')),
     );
     expect([...counts].sort((a, b) => a - b)).toEqual(counts);
-    expect(counts.at(-1)).toBeLessThan(2_500);
+    expect(counts.at(-1)).toBeLessThanOrEqual(2_500);
 
     // The room finally holds the card and no progress message.
     expect(final).toHaveLength(1);
