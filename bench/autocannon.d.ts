@@ -12,6 +12,14 @@ declare module 'autocannon' {
     max: number;
   }
 
+  /** One request autocannon is about to send; `setupRequest` may return a changed copy. */
+  export interface Request {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string | Buffer;
+  }
+
   export interface Options {
     url: string;
     method?: string;
@@ -20,6 +28,7 @@ declare module 'autocannon' {
     connections?: number;
     pipelining?: number;
     duration?: number;
+    requests?: Array<Request & { setupRequest?: (request: Request) => Request }>;
   }
 
   export interface Result {

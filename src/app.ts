@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AccountLinker } from './auth/linking';
 import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
@@ -31,6 +32,8 @@ import { createWebexHttp, type WebexHttp } from './webex/client';
  * The framework's reads of each event (message, sender, card click) give up after this: the
  * inbox tries the whole event again later, with backoff, instead of one call waiting a minute.
  */
+/** How long a stopping replica keeps listening after /readyz turns 503 (within the grace). */
+const READINESS_LINGER_MS = 2_000;
 const EVENT_READ_TIMEOUT_MS = 10_000;
 
 /** What is known only once the server listens (sandbox mode picks its port then). */
@@ -154,7 +157,13 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       close: async () => {
         stopping = true;
         const graceMs = config.shutdownGraceSeconds * 1000;
-        const [, linkedDone] = await Promise.all([inbox.stop(graceMs), inFlight.drain(graceMs)]);
+        // A load balancer sends deliveries until it sees /readyz go 503; they are stored.
+        const linger = sleep(Math.min(graceMs, READINESS_LINGER_MS));
+        const [, linkedDone] = await Promise.all([
+          inbox.stop(graceMs),
+          inFlight.drain(graceMs),
+          linger,
+        ]);
         if (!linkedDone)
           logger.warn({ pending: inFlight.size }, 'stopped with replies to sign-ins in flight');
         await receiver.stop();

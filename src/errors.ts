@@ -11,7 +11,9 @@ import {
   WebexRateLimitedError,
   WebexTimeoutError,
 } from './webex/errors';
+import { english } from './locales';
 import { escapeEmail, escapeMarkdown } from './report/escape';
+import type { MessageParams, Translator } from './report/i18n';
 
 /** The person has no linked account (or it was revoked): they must run `connect`. */
 export class NotConnectedError extends Error {
@@ -36,107 +38,88 @@ export interface Explanation {
   title: string;
   text: string;
   trackingId?: string;
+  /** What the answer is about (command, recording), so parallel requests can be told apart. */
+  about?: Array<{ title: string; value: string }>;
 }
 
 export interface ExplainContext {
   recordingId?: string;
+  /** The recording's topic when it is known (shown instead of the ID). */
+  topic?: string;
   hostEmail?: string;
+  /** The command that failed, e.g. `audit`. */
+  command?: string;
 }
 
 /**
- * What to tell a person about `err`.
+ * What to tell a person about `err`, in their language (English by default).
  * @example explainError(new WebexApiError('Not found', { status: 404, trackingId: 'T1' }), { recordingId: 'abc' })
  */
-export function explainError(err: unknown, context: ExplainContext = {}): Explanation {
+export function explainError(
+  err: unknown,
+  context: ExplainContext = {},
+  messages: Translator = english(),
+): Explanation {
+  const { t } = messages;
   // The text is markdown: anything that came from a person or from Webex is escaped.
-  const recording = context.recordingId
-    ? `recording ${escapeMarkdown(context.recordingId)}`
-    : 'that recording';
+  const id = context.recordingId ? escapeMarkdown(context.recordingId) : undefined;
   const host = context.hostEmail ? escapeEmail(context.hostEmail) : undefined;
+  const about = aboutFacts(context, messages);
+  const say = (key: string, params?: MessageParams, trackingId?: string): Explanation => ({
+    title: t(`${key}.title`),
+    text: t(`${key}.text`, params),
+    ...(trackingId !== undefined ? { trackingId } : {}),
+    ...(about.length > 0 ? { about } : {}),
+  });
   if (err instanceof NotConnectedError) {
-    return err.reason === 'expired'
-      ? {
-          title: 'Please connect again',
-          text: 'Your Webex account link has expired or was revoked. Type **connect** to link it again.',
-        }
-      : {
-          title: 'Connect your Webex account first',
-          text: 'I read recording reports with your own Webex account. Type **connect** to link it.',
-        };
+    return say(err.reason === 'expired' ? 'error.linkExpired' : 'error.notConnected');
   }
-  if (err instanceof MissingScopeError) {
-    return {
-      title: 'Admin access needed',
-      text: "Auditing another host's recording needs the admin scope. If you are a Webex admin of the site, type **connect admin** and approve the admin permission; then try again.",
-    };
-  }
-  if (err instanceof OAuthGrantError) {
-    return {
-      title: 'Please connect again',
-      text: 'Webex no longer accepts your account link. Type **connect** to link it again.',
-    };
-  }
+  if (err instanceof MissingScopeError) return say('error.missingScope');
+  if (err instanceof OAuthGrantError) return say('error.grantRefused');
   if (err instanceof WebexRateLimitedError) {
-    return {
-      title: 'Webex is busy',
-      text: 'Webex kept asking me to slow down, for longer than I can wait. Please try again in a few minutes.',
-      trackingId: err.trackingId,
-    };
+    return say('error.rateLimited', {}, err.trackingId);
   }
   if (err instanceof WebexApiError) {
     switch (err.status) {
       case 400:
-        return {
-          title: 'Webex did not accept the request',
-          text: `Webex says: ${escapeMarkdown(err.message, { maxLength: 300 })}. Check the recording ID or link${context.hostEmail ? ' and the host email' : ''}.`,
-          trackingId: err.trackingId,
-        };
+        return say(
+          context.hostEmail ? 'error.badRequestWithHost' : 'error.badRequest',
+          { message: escapeMarkdown(err.message, { maxLength: 300 }) },
+          err.trackingId,
+        );
       case 401:
-        return {
-          title: 'Please connect again',
-          text: 'Webex did not accept your account link. Type **connect** to link it again.',
-          trackingId: err.trackingId,
-        };
+        return say('error.unauthorized', {}, err.trackingId);
       case 403:
-        return {
-          title: 'Not allowed',
-          text: host
-            ? `Webex does not let your account read the recordings of ${host}. You need to be an admin of their site, connected with **connect admin**.`
-            : `Webex does not let your account read the report of ${recording}. You can audit recordings you host or that are shared with you; admins can add **host** and the host's email.`,
-          trackingId: err.trackingId,
-        };
+        if (host) return say('error.forbiddenHost', { host }, err.trackingId);
+        return id
+          ? say('error.forbidden', { id }, err.trackingId)
+          : say('error.forbiddenNoId', {}, err.trackingId);
       case 404:
-        return {
-          title: 'Recording not found',
-          text: `Webex has no ${context.recordingId ? recording : 'such recording'} that your account can see. Check the ID or link; if someone else hosted it, an admin can add **host** and the host's email.`,
-          trackingId: err.trackingId,
-        };
+        return id
+          ? say('error.notFound', { id }, err.trackingId)
+          : say('error.notFoundNoId', {}, err.trackingId);
       default:
-        return {
-          title: 'Webex had a problem',
-          text: `Webex answered with an error (${err.status ?? 'unknown status'}). Please try again later.`,
-          trackingId: err.trackingId,
-        };
+        return say(
+          'error.webexStatus',
+          { status: err.status === undefined ? t('error.unknownStatus') : String(err.status) },
+          err.trackingId,
+        );
     }
   }
   if (err instanceof WebexTimeoutError || err instanceof WebexNetworkError) {
-    return {
-      title: 'Webex did not answer',
-      text: 'I could not reach Webex in time. Please try again in a moment.',
-      trackingId: err.trackingId,
-    };
+    return say('error.unreachable', {}, err.trackingId);
   }
-  if (err instanceof WebexError) {
-    return {
-      title: 'Webex had a problem',
-      text: 'Something went wrong talking to Webex. Please try again later.',
-      trackingId: err.trackingId,
-    };
-  }
-  return {
-    title: 'Something went wrong',
-    text: "Something went wrong on my side. Please try again; if it keeps happening, tell the bot's administrator.",
-  };
+  if (err instanceof WebexError) return say('error.webex', {}, err.trackingId);
+  return say('error.internal');
+}
+
+/** Plain text (the card escapes facts): the command, then the recording's topic or ID. */
+function aboutFacts(context: ExplainContext, { t }: Translator) {
+  const facts: Array<{ title: string; value: string }> = [];
+  if (context.command) facts.push({ title: t('error.about.command'), value: context.command });
+  const recording = context.topic?.trim() || context.recordingId;
+  if (recording) facts.push({ title: t('error.about.recording'), value: recording });
+  return facts;
 }
 
 /** Webex answers about the request itself (bad ID, not allowed, not found), not faults. */

@@ -34,6 +34,8 @@ import {
   requireAccount,
   runCommand,
 } from './middleware/steps';
+import { translatorFor } from '../locales';
+import { resolveLocale } from './preferences';
 import { Conversation, type ConversationPlace } from './replies';
 import type { IncomingCardAction, IncomingMessage } from './runtime';
 import type { BotServices } from './services';
@@ -86,21 +88,27 @@ export class CommandDispatcher {
   /** After linking: say so privately, then run what the person was waiting for. */
   async onLinked(account: LinkedAccount): Promise<void> {
     const person = { id: account.personId, email: account.email, displayName: account.displayName };
+    const messages = () =>
+      resolveLocale(this.services, account.personId).then(({ locale }) => translatorFor(locale));
     let said = false;
-    await answerUnexpected(this.services, account.personId, async () => {
-      await this.services.messenger.send(
-        { toPersonId: account.personId },
-        noticeReply({
-          title: 'Connected',
-          text: `Your Webex account ${escapeEmail(account.email)} is linked${account.admin ? ', with admin access' : ''}.${
-            account.pending
-              ? ' Running your request now…'
-              : ' Type **audit** and a recording ID or link.'
-          }`,
-        }),
-      );
-      said = true;
-    });
+    await answerUnexpected(
+      this.services,
+      account.personId,
+      async () => {
+        const translator = await messages();
+        const { t } = translator;
+        const linked = t(account.admin ? 'linked.textAdmin' : 'linked.text', {
+          email: escapeEmail(account.email),
+        });
+        const then = t(account.pending ? 'linked.running' : 'linked.next');
+        await this.services.messenger.send(
+          { toPersonId: account.personId },
+          noticeReply({ title: t('linked.title'), text: `${linked} ${then}` }, translator),
+        );
+        said = true;
+      },
+      { messages },
+    );
     if (!said || !account.pending) return;
     const { roomId, roomType, threadId, text } = account.pending;
     await this.onMessage({
@@ -126,7 +134,7 @@ function routeText(): Step<BotContext> {
     const command = parseCommand(text);
     if (command.kind === 'error') return sayParseError(ctx, command);
     if (command.kind === 'unknown') {
-      await ctx.conversation.say(helpReply(text));
+      await ctx.conversation.say(helpReply(text, await ctx.messages()));
       return;
     }
     ctx.route = commandRoute(command, text);
@@ -147,12 +155,13 @@ function routeCardAction(services: BotServices): Step<BotContext> {
       return;
     }
     if (action.requesterId !== ctx.person.id) {
+      const messages = await ctx.messages();
       await services.messenger.send(
         { toPersonId: ctx.person.id },
-        noticeReply({
-          title: 'That card is not yours',
-          text: 'Its buttons only work for the person who asked for it. Type **audit** and a recording ID or link to get your own report.',
-        }),
+        noticeReply(
+          { title: messages.t('notYours.title'), text: messages.t('notYours.text') },
+          messages,
+        ),
       );
       return;
     }
@@ -198,7 +207,7 @@ function actionRoute(
       label: action.action,
       host: view.hostEmail,
       failure: {
-        note: AUDIT_FAILURE_NOTE,
+        noteKey: AUDIT_FAILURE_NOTE,
         explain: { recordingId: view.recordingId, hostEmail: view.hostEmail },
       },
       run: (ctx) => runReportAction(ctx, view),
@@ -210,11 +219,16 @@ async function sayParseError(
   ctx: BotContext,
   command: Extract<ParsedCommand, { kind: 'error' }>,
 ): Promise<void> {
+  const messages = await ctx.messages();
   await ctx.conversation.say(
-    noticeReply({
-      title: `Let's fix that ${command.command} command`,
-      text: escapeMarkdown(command.error.message),
-    }),
+    noticeReply(
+      {
+        title: messages.t('parseError.title', { command: command.command }),
+        // The parser's sentences are English (they quote the command syntax).
+        text: escapeMarkdown(command.error.message),
+      },
+      messages,
+    ),
   );
 }
 
@@ -226,7 +240,7 @@ export interface CommandDefinition<C> {
   /** The host whose recordings it reads for someone else (needs the admin scopes). */
   host?(command: C): string | undefined;
   /** Expected failures (Webex said no) are explained privately, with this note in a space. */
-  failure?(command: C): { note: string; explain: ExplainContext };
+  failure?(command: C): { noteKey: string; explain: ExplainContext };
 }
 
 function commandRoute(command: Command, text: string): Route {
@@ -252,19 +266,25 @@ export const COMMAND_HANDLERS: {
     run: runAudit,
     host: (command) => command.hostEmail,
     failure: (command) => ({
-      note: AUDIT_FAILURE_NOTE,
+      noteKey: AUDIT_FAILURE_NOTE,
       explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
     }),
   },
   recordings: {
     run: runRecordings,
     host: (command) => command.host,
-    failure: (command) => ({ note: RECORDINGS_FAILURE_NOTE, explain: { hostEmail: command.host } }),
+    failure: (command) => ({
+      noteKey: RECORDINGS_FAILURE_NOTE,
+      explain: { hostEmail: command.host },
+    }),
   },
   connect: { run: (ctx, command) => runConnect(ctx, command.admin) },
   disconnect: { run: (ctx) => runDisconnect(ctx) },
   timezone: { run: runTimezone },
   locale: { run: runLocale },
   settings: { run: (ctx) => runSettings(ctx) },
-  help: { run: async (ctx) => void (await ctx.conversation.say(helpReply())) },
+  help: {
+    run: async (ctx) =>
+      void (await ctx.conversation.say(helpReply(undefined, await ctx.messages()))),
+  },
 };

@@ -27,6 +27,22 @@ export interface PreferenceSources {
   logger: Logger;
 }
 
+/**
+ * The locale alone (the person's setting, then DEFAULT_LOCALE), for answers that show no
+ * times: one store read, never a call to Webex.
+ * @example const { locale } = await resolveLocale(sources, personId); // "de-DE"
+ */
+export async function resolveLocale(
+  sources: Pick<PreferenceSources, 'config' | 'store'>,
+  personId: string,
+): Promise<{ locale: string; fromSettings: boolean }> {
+  const settings = await sources.store.getSettings(personId);
+  return {
+    locale: safeLocale(settings.locale ?? sources.config.defaultLocale),
+    fromSettings: settings.locale !== undefined,
+  };
+}
+
 /** How long a profile's time zone is trusted before `GET /people/me` is asked again. */
 const PROFILE_TTL_MS = 24 * 60 * 60_000;
 

@@ -1,7 +1,8 @@
 import { filterPeople, pagePeople } from './aggregate';
 import { reportActions } from './card-actions';
 import { escapeCardText, escapeEmail, escapeMarkdown, truncateText } from './escape';
-import { formatAccessTime, numberFormat, safeLocale } from './time';
+import type { Translator } from './i18n';
+import { formatAccessTime, safeLocale, type ZoneSource } from './time';
 import type { AccessReport, PeopleFilter } from './types';
 
 /** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
@@ -67,13 +68,42 @@ export interface AuditCardData {
   /** "Page 2 of 3 · 60 people"; shown when there is more than one page. */
   pageText: string;
   showPageText: boolean;
+  /** The card's fixed words, in the person's language. */
+  labels: AuditCardLabels;
+}
+
+/** The fixed words of cards/audit-report.json (lines with a value in them come whole). */
+export interface AuditCardLabels {
+  /** "Recording ID: 4f91…" */
+  recordingIdLine: string;
+  /** "Shown in Europe/Berlin (from your settings)" */
+  zoneLine: string;
+  person: string;
+  viewed: string;
+  downloaded: string;
+  lastAccess: string;
+  show: string;
+  filterEveryone: string;
+  filterViewed: string;
+  filterDownloaded: string;
+  previous: string;
+  next: string;
+  refresh: string;
+  /** Lines of the markdown summary sent with the card. */
+  topicLine: string;
+  zoneSentence: string;
 }
 
 export interface AuditCardInput {
   report: AccessReport;
-  /** The zone times are shown in (from resolveZone). */
-  zone: { zone: string; phrase: string };
+  /**
+   * The zone times are shown in (from resolveZone); with `source`, the phrase saying where it
+   * came from is in the person's language, else `phrase` is used as given.
+   */
+  zone: { zone: string; phrase: string; source?: ZoneSource };
   locale: string;
+  /** The person's language (see src/locales.ts translatorFor). */
+  messages: Translator;
   /** Defaults to the report's recording ID / topic. */
   recordingId?: string;
   topic?: string;
@@ -100,45 +130,51 @@ const NO = '—';
  */
 export function buildAuditCardData(input: AuditCardInput): AuditCardData {
   const { report, zone, filter = 'everyone' } = input;
+  const { t } = input.messages;
   const locale = safeLocale(input.locale);
-  const num = numberFormat(locale);
-  const fmt = (t: number | null) =>
-    escapeCardText(t === null ? NO : formatAccessTime(t, zone.zone, locale));
-  const t = report.totals;
+  const fmt = (time: number | null) =>
+    escapeCardText(time === null ? NO : formatAccessTime(time, zone.zone, locale));
+  const totals = report.totals;
 
   const people = filterPeople(report, filter);
   const page = pagePeople(people, input.page ?? 1, input.pageSize ?? DEFAULT_PAGE_SIZE);
   const moreCount = page.total - (page.offset + page.rows.length);
 
   const facts: CardFact[] = [
-    { title: 'People', value: num.format(t.people) },
+    { title: t('audit.fact.people'), value: t('count', { count: totals.people }) },
     {
-      title: 'Viewed by',
-      value: `${plural(num, t.viewers, 'person', 'people')} (${plural(num, t.views, 'view', 'views')})`,
+      title: t('audit.fact.viewedBy'),
+      value: t('audit.fact.viewedByValue', { people: totals.viewers, views: totals.views }),
     },
     {
-      title: 'Downloaded by',
-      value: `${plural(num, t.downloaders, 'person', 'people')} (${plural(num, t.downloads, 'download', 'downloads')})`,
+      title: t('audit.fact.downloadedBy'),
+      value: t('audit.fact.downloadedByValue', {
+        people: totals.downloaders,
+        downloads: totals.downloads,
+      }),
     },
-    { title: 'Accesses', value: num.format(t.accesses) },
-    { title: 'First access', value: fmt(t.firstAccess) },
-    { title: 'Last access', value: fmt(t.lastAccess) },
+    { title: t('audit.fact.accesses'), value: t('count', { count: totals.accesses }) },
+    { title: t('audit.fact.firstAccess'), value: fmt(totals.firstAccess) },
+    { title: t('audit.fact.lastAccess'), value: fmt(totals.lastAccess) },
   ];
-  if (t.invalidTimes > 0) {
+  if (totals.invalidTimes > 0) {
     facts.push({
-      title: 'Unreadable times',
-      value: `${plural(num, t.invalidTimes, 'access', 'accesses')} without a valid time`,
+      title: t('audit.fact.invalidTimes'),
+      value: t('audit.fact.invalidTimesValue', { count: totals.invalidTimes }),
     });
   }
 
   const topic = input.topic ?? report.topic;
   const recordingId = input.recordingId ?? report.recordingId;
+  const escapedId = escapeCardText(recordingId, ID) || NO;
+  const escapedZone = escapeCardText(zone.zone);
+  const zoneSource = escapeCardText(zone.source ? t(`zone.from.${zone.source}`) : zone.phrase);
   return {
-    title: 'Recording audit',
-    topic: topic.trim() ? escapeCardText(topic, TOPIC) : '(no topic)',
-    recordingId: escapeCardText(recordingId, ID) || NO,
-    zone: escapeCardText(zone.zone),
-    zoneSource: escapeCardText(zone.phrase),
+    title: t('audit.title'),
+    topic: topic.trim() ? escapeCardText(topic, TOPIC) : t('audit.noTopic'),
+    recordingId: escapedId,
+    zone: escapedZone,
+    zoneSource,
     facts,
     hasRows: page.rows.length > 0,
     rows: page.rows.map((p) => ({
@@ -146,18 +182,18 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
         ? escapeCardText(p.name, NAME)
         : p.email
           ? escapeEmail(p.email, NAME)
-          : 'Unknown person',
+          : t('audit.unknownPerson'),
       email: p.email ? escapeEmail(p.email, EMAIL) : NO,
       viewed: p.viewed ? YES : NO,
       downloaded: p.downloaded ? YES : NO,
-      accesses: `${num.format(p.accesses)}×`,
+      accesses: t('audit.accessCount', { count: p.accesses }),
       lastAccess: fmt(p.lastAccess),
     })),
-    emptyText: emptyText(filter, t.people),
+    emptyText: emptyText(t, filter, totals.people),
     moreCount,
-    moreText: `…and ${plural(num, moreCount, 'more person', 'more people')}`,
+    moreText: t('audit.more', { count: moreCount }),
     filter,
-    filterText: `Filter: ${plural(num, page.total, FILTER_TEXT[filter][0], FILTER_TEXT[filter][1])}`,
+    filterText: t(`audit.filterText.${filter}`, { count: page.total }),
     showFilterText: filter !== 'everyone',
     page: {
       page: page.page,
@@ -167,7 +203,7 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       hasPrev: page.hasPrev,
       hasNext: page.hasNext,
     },
-    exportTitle: `Export CSV (${plural(num, t.accesses, 'row', 'rows')})`,
+    exportTitle: t('audit.export', { count: totals.accesses }),
     actions: reportActions(
       {
         recordingId,
@@ -179,27 +215,31 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       },
       page.pageCount,
     ),
-    pageText: `Page ${num.format(page.page)} of ${num.format(page.pageCount)} · ${plural(num, page.total, 'person', 'people')}`,
+    pageText: t('audit.page', { page: page.page, pages: page.pageCount, count: page.total }),
     showPageText: page.pageCount > 1,
+    labels: {
+      recordingIdLine: t('audit.recordingIdLine', { id: escapedId }),
+      zoneLine: t('audit.zoneLine', { zone: escapedZone, source: zoneSource }),
+      person: t('audit.column.person'),
+      viewed: t('audit.column.viewed'),
+      downloaded: t('audit.column.downloaded'),
+      lastAccess: t('audit.column.lastAccess'),
+      show: t('audit.filter.label'),
+      filterEveryone: t('audit.filter.everyone'),
+      filterViewed: t('audit.filter.viewed'),
+      filterDownloaded: t('audit.filter.downloaded'),
+      previous: t('audit.button.previous'),
+      next: t('audit.button.next'),
+      refresh: t('audit.button.refresh'),
+      topicLine: t('audit.summary.topic', { topic: '{topic}' }),
+      zoneSentence: t('audit.summary.zone', { zone: escapedZone, source: zoneSource }),
+    },
   };
 }
 
-/** How the filtered people are counted: [one, many]. */
-const FILTER_TEXT: Record<PeopleFilter, [string, string]> = {
-  everyone: ['person', 'people'],
-  viewed: ['person who viewed it', 'people who viewed it'],
-  downloaded: ['person who downloaded it', 'people who downloaded it'],
-};
-
-function emptyText(filter: PeopleFilter, people: number): string {
-  if (people === 0) return 'Nobody has viewed or downloaded this recording yet.';
-  return filter === 'downloaded'
-    ? 'Nobody has downloaded this recording.'
-    : 'Nobody has viewed this recording.';
-}
-
-function plural(num: Intl.NumberFormat, n: number, one: string, many: string): string {
-  return `${num.format(n)} ${n === 1 ? one : many}`;
+function emptyText(t: Translator['t'], filter: PeopleFilter, people: number): string {
+  if (people === 0) return t('audit.empty.nobody');
+  return filter === 'downloaded' ? t('audit.empty.noDownloads') : t('audit.empty.noViews');
 }
 
 /**
@@ -214,10 +254,10 @@ export function buildAuditSummaryMarkdown(data: AuditCardData, maxBytes = 2000):
   const facts = data.facts.map((f) => `${f.title}: ${f.value}`).join(' · ');
   const lines = (topic: string) => [
     `**${data.title}**`,
-    `Topic: ${topic}`,
-    `Recording ID: ${data.recordingId}`,
+    data.labels.topicLine.replace('{topic}', () => topic),
+    data.labels.recordingIdLine,
     facts,
-    `Times shown in ${data.zone} (${data.zoneSource}).`,
+    data.labels.zoneSentence,
   ];
   let topic = data.topic;
   let text = lines(topic).join('  \n');

@@ -3,7 +3,8 @@
  * answer. Pure.
  */
 import { escapeCardText, sanitizeText, truncateText } from './escape';
-import { formatAccessTime, numberFormat, safeLocale } from './time';
+import type { Translator } from './i18n';
+import { formatAccessTime, safeLocale } from './time';
 
 /** Webex's accessSummary allows at most 90 days per request and 365 days back. */
 export const SUMMARY_MAX_WINDOW_DAYS = 90;
@@ -49,6 +50,8 @@ export interface RecordingsCardInput {
   requesterId: string;
   /** Rows shown on the card; the choice offers as many (Webex cards stay small). */
   limit?: number;
+  /** The person's language (see src/locales.ts translatorFor). */
+  messages: Translator;
 }
 
 /**
@@ -57,49 +60,55 @@ export interface RecordingsCardInput {
  * @example buildRecordingsCardData({ recordings, days: 30, zone: 'UTC', locale: 'en-US', requesterId })
  */
 export function buildRecordingsCardData(input: RecordingsCardInput) {
+  const { t } = input.messages;
   const locale = safeLocale(input.locale);
-  const num = numberFormat(locale);
   const limit = input.limit ?? 20;
   const sorted = [...input.recordings].sort(
     (a, b) => Date.parse(b.timeRecorded) - Date.parse(a.timeRecorded),
   );
   const shown = sorted.slice(0, limit);
-  const whose =
+  const noTopic = t('audit.noTopic');
+  const title =
     input.host === undefined
-      ? 'Your recordings'
+      ? t('recordings.title.own', { days: input.days })
       : input.host === 'all'
-        ? 'All recordings'
-        : `Recordings of ${input.host}`;
+        ? t('recordings.title.all', { days: input.days })
+        : t('recordings.title.host', { host: input.host, days: input.days });
   const rows = shown.map((r) => {
     const when = formatAccessTime(Date.parse(r.timeRecorded), input.zone, locale);
+    const counts = t('recordings.detail', {
+      when,
+      views: r.viewCount,
+      downloads: r.downloadCount,
+    });
     return {
-      topic: escapeCardText(r.topic || '(no topic)', { maxLength: 80 }),
-      detail: escapeCardText(
-        `${when} · ${num.format(r.viewCount)} views · ${num.format(r.downloadCount)} downloads${input.host === 'all' ? ` · ${r.hostEmail}` : ''}`,
-        { maxLength: 160 },
-      ),
+      topic: escapeCardText(r.topic || noTopic, { maxLength: 80 }),
+      detail: escapeCardText(`${counts}${input.host === 'all' ? ` · ${r.hostEmail}` : ''}`, {
+        maxLength: 160,
+      }),
       choice: {
         // Choice titles are plain text, not markdown: only cleaned and shortened.
-        title: truncateText(sanitizeText(`${r.topic || '(no topic)'} · ${when}`), 120),
+        title: truncateText(sanitizeText(`${r.topic || noTopic} · ${when}`), 120),
         value: input.host === undefined ? r.recordingId : `${r.recordingId} ${r.hostEmail}`,
       },
     };
   });
   return {
-    title: escapeCardText(`${whose}, last ${num.format(input.days)} days`),
-    zoneText: escapeCardText(`Times in ${input.zone}.`),
+    title: escapeCardText(title),
+    zoneText: escapeCardText(t('recordings.zone', { zone: input.zone })),
     hasRows: rows.length > 0,
-    emptyText: `No recordings in the last ${num.format(input.days)} days. Try "recordings 90".`,
+    emptyText: t('recordings.empty', { days: input.days }),
     rows,
     choices: rows.map((r) => r.choice),
     firstChoice: rows[0]?.choice.value ?? '',
     moreText:
       sorted.length > shown.length
-        ? `Showing the ${shown.length} newest of ${num.format(sorted.length)}.`
+        ? t('recordings.more', { shown: shown.length, total: sorted.length })
         : '',
     auditData: {
       action: 'recordings.audit',
       requesterId: input.requesterId,
     },
+    labels: { choice: t('recordings.choice'), audit: t('recordings.audit') },
   };
 }

@@ -10,6 +10,11 @@
  *   DELETE /_sandbox/calls          reset the counters
  *   POST   /_sandbox/tokens/expire  {"token":"…"}: that access token expires now (refresh tests)
  *   GET    /_sandbox/unhandled      requests no sandbox route handled (unsupported SDK calls)
+ *   GET    /_sandbox/delivery       webhook delivery settings: {"copies":1,"fanOut":[]}
+ *   PUT    /_sandbox/delivery       {"copies":2} sends every delivery twice at once;
+ *                                   {"fanOut":["http://127.0.0.1:A","http://127.0.0.1:B"]}
+ *                                   sends each to both origins (the webhook's path kept)
+ *   DELETE /_sandbox/delivery       back to one delivery to the targetUrl
  *
  * A FaultRule names a `route`: `*` (every API call), `GET /v1/messages` (one method and path),
  * or a path alone (any method). Paths match exactly or as a prefix at a `/` boundary, and a

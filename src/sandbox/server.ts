@@ -96,6 +96,10 @@ function buildApp(
       faults,
       facts: () => sandboxFacts(state),
       deliveries: () => ({ ...dispatcher.stats }),
+      delivery: {
+        get: () => dispatcher.deliverySettings(),
+        set: (settings) => dispatcher.setDeliverySettings(settings),
+      },
       unhandled: () => [...unhandled],
     }),
   );

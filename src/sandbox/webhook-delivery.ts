@@ -2,10 +2,14 @@
  * Delivers sandbox events to webhooks the way Webex does: one POST per matching webhook, with
  * the webhook's envelope and an `X-Spark-Signature` (hex HMAC-SHA1 of the exact bytes sent).
  * Deliveries are asynchronous, in order per webhook, and failures are only logged.
+ *
+ * For tests of several replicas, {@link DeliverySettings} make Webex's "at least once" visible:
+ * each delivery can be sent several times at once, or to several origins (one per replica).
  */
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
+import { z } from 'zod';
 import type { EventSink, SandboxEvent } from './events';
 import type { SandboxState, SandboxWebhook } from './state';
 import { webhookHears } from './webhook-rules';
@@ -20,6 +24,38 @@ export interface DeliveryStats {
 }
 
 export type DeliveryLogger = (message: string) => void;
+
+export const deliverySettingsSchema = z.object({
+  /** Each delivery is POSTed this many times at once (Webex may deliver an event twice). */
+  copies: z.number().int().min(1).max(10).default(1),
+  /**
+   * Base URLs (`http://host:port`): each delivery goes to every one of them, with the
+   * webhook's own path and query, instead of to its targetUrl's origin. Empty: the targetUrl.
+   */
+  fanOut: z.array(z.url()).max(10).default([]),
+});
+
+export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
+
+/**
+ * Where one delivery goes: `copies` times to each target (the targetUrl, or each fan-out origin).
+ * @example deliveryTargets('http://a/webhooks/x', { copies: 1, fanOut: ['http://b:1'] }) // ['http://b:1/webhooks/x']
+ */
+export function deliveryTargets(targetUrl: string, settings: DeliverySettings): string[] {
+  let targets = [targetUrl];
+  if (settings.fanOut.length > 0) {
+    let path = '';
+    try {
+      const url = new URL(targetUrl);
+      path = `${url.pathname}${url.search}`;
+    } catch {
+      // an invalid targetUrl stays as it is and fails on delivery, as without fan-out
+      path = '';
+    }
+    targets = path ? settings.fanOut.map((base) => `${base.replace(/\/+$/, '')}${path}`) : targets;
+  }
+  return targets.flatMap((target) => Array.from({ length: settings.copies }, () => target));
+}
 
 const DELIVERY_TIMEOUT_MS = 10_000;
 
@@ -61,6 +97,7 @@ export class WebhookDispatcher implements EventSink {
   readonly stats: DeliveryStats = { attempted: 0, delivered: 0, failed: 0 };
   /** The tail of each webhook's delivery chain, so deliveries stay in order per webhook. */
   private readonly queues = new Map<string, Promise<void>>();
+  private settings: DeliverySettings = deliverySettingsSchema.parse({});
 
   constructor(
     private readonly state: SandboxState,
@@ -73,12 +110,29 @@ export class WebhookDispatcher implements EventSink {
       if (!owner || !webhookHears(webhook, owner, event)) continue;
       const body = Buffer.from(JSON.stringify(webhookEnvelope(webhook, event)));
       const previous = this.queues.get(webhook.id) ?? Promise.resolve();
-      const next = previous.then(() => this.deliver(webhook, body));
+      const targets = deliveryTargets(webhook.targetUrl, this.settings);
+      const next = previous.then(async () => {
+        await Promise.all(targets.map((target) => this.deliver(webhook, target, body)));
+      });
       this.queues.set(webhook.id, next);
       void next.finally(() => {
         if (this.queues.get(webhook.id) === next) this.queues.delete(webhook.id);
       });
     }
+  }
+
+  /** The delivery settings in force. */
+  deliverySettings(): DeliverySettings {
+    return structuredClone(this.settings);
+  }
+
+  /**
+   * Replaces the delivery settings (missing fields take their defaults) for events from now on.
+   * @example dispatcher.setDeliverySettings({ copies: 2 }) // every event arrives twice
+   */
+  setDeliverySettings(settings: Partial<DeliverySettings>): DeliverySettings {
+    this.settings = deliverySettingsSchema.parse(settings);
+    return this.deliverySettings();
   }
 
   /** Resolves once every delivery queued so far has finished (for tests and shutdown). */
@@ -87,7 +141,7 @@ export class WebhookDispatcher implements EventSink {
   }
 
   /** One POST; never rejects. */
-  private deliver(webhook: SandboxWebhook, body: Buffer): Promise<void> {
+  private deliver(webhook: SandboxWebhook, targetUrl: string, body: Buffer): Promise<void> {
     this.stats.attempted++;
     const headers: Record<string, string | number> = {
       'Content-Type': 'application/json',
@@ -101,12 +155,12 @@ export class WebhookDispatcher implements EventSink {
         if (settled) return;
         settled = true;
         this.stats.failed++;
-        this.log(`webhook ${webhook.name} -> ${webhook.targetUrl} failed: ${reason}`);
+        this.log(`webhook ${webhook.name} -> ${targetUrl} failed: ${reason}`);
         resolve();
       };
       let url: URL;
       try {
-        url = new URL(webhook.targetUrl);
+        url = new URL(targetUrl);
       } catch {
         fail('invalid targetUrl');
         return;

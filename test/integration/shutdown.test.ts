@@ -106,13 +106,15 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and a restart', async () => {
+/** The bot on its own SQLite file behind the recording proxy, and a sandbox user talking to it. */
+async function harness(dbName: string, userIndex: number) {
   const botPort = await freePort();
+  await proxy?.close();
   proxy = await recordingProxy(botPort);
   const env = sandboxBotEnv(sandbox, {
     port: botPort,
     publicUrl: proxy.url,
-    databaseUrl: `sqlite:${path.join(dataDir, 'bot.db')}`,
+    databaseUrl: `sqlite:${path.join(dataDir, dbName)}`,
   });
   const startBot = async () => {
     const started = spawnBot(env);
@@ -127,7 +129,7 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
 
   // Each reply waits 300 ms on the bot's fetch of the message, so replies are in flight.
   sandbox.faults.set({ route: 'GET /v1/messages/:id', latencyMs: 300 });
-  const user = sandbox.facts().users[0];
+  const user = sandbox.facts().users[userIndex];
   const api = axios.create({
     baseURL: sandbox.apiUrl,
     headers: { Authorization: `Bearer ${user.token}` },
@@ -152,10 +154,19 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
       .map((m) => /didn't understand "(probe \d+)"/.exec(m.markdown ?? '')?.[1]);
     return quoted.filter((text): text is string => Boolean(text));
   };
+  const deliveries = proxy.deliveries;
   const acknowledged = () =>
-    proxy?.deliveries.filter(
+    deliveries.filter(
       (d) => d.status === 200 && d.messageId && sent.get(d.messageId)?.startsWith('probe'),
     ) ?? [];
+
+  const inboxEmpty = async () => {
+    const metrics = await fetch(`http://127.0.0.1:${botPort}/metrics`).then((r) => r.text());
+    return (
+      /audit_bot_inbox_events\{status="pending"\} 0/.test(metrics) &&
+      /audit_bot_inbox_events\{status="claimed"\} 0/.test(metrics)
+    );
+  };
 
   // First contact sets the space up in the framework; a message arriving meanwhile is a
   // start-up matter (tested with the framework adapter), not a shutdown one.
@@ -166,6 +177,15 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
     });
     return data.items.some((m) => m.personId === sandbox.facts().bot.id);
   });
+  return { botPort, startBot, send, sent, botReplies, acknowledged, inboxEmpty };
+}
+
+it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and a restart', async () => {
+  const { botPort, startBot, send, sent, botReplies, acknowledged, inboxEmpty } = await harness(
+    'bot.db',
+    0,
+  );
+  if (!bot) throw new Error('the bot did not start');
 
   for (let i = 0; i < 8; i++) await send(`probe ${i}`);
   await until('three deliveries acknowledged', () => acknowledged().length >= 3);
@@ -191,13 +211,7 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
     return (await botReplies()).length >= ackedTexts.length;
   });
   // Nothing more to come: the inbox is empty and no delivery is in flight.
-  await until('the inbox to be empty', async () => {
-    const metrics = await fetch(`http://127.0.0.1:${botPort}/metrics`).then((r) => r.text());
-    return (
-      /audit_bot_inbox_events\{status="pending"\} 0/.test(metrics) &&
-      /audit_bot_inbox_events\{status="claimed"\} 0/.test(metrics)
-    );
-  });
+  await until('the inbox to be empty', inboxEmpty);
   await sandbox.webhooks.idle();
   const replied = (await botReplies()).sort();
   bot.child.kill('SIGTERM');
@@ -208,4 +222,24 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
   expect(repliedBeforeRestart).toBeLessThan(ackedTexts.length);
   // Every acknowledged message got exactly one reply, and nothing else did.
   expect(replied).toEqual(ackedTexts);
+});
+
+it('an idle bot told to stop still takes what the load balancer sends before it sees /readyz go 503', async () => {
+  const { startBot, send, botReplies, acknowledged, inboxEmpty } = await harness('idle.db', 1);
+  if (!bot) throw new Error('the bot did not start');
+  bot.child.kill('SIGTERM');
+  for (let i = 0; i < 3; i++) await send(`probe ${i}`);
+  await sandbox.webhooks.idle();
+  expect(await bot.exited).toBe(0);
+  // All three reached the stopping bot and were stored (no refused connections).
+  expect(proxy?.deliveries.filter((d) => d.status === 'no answer')).toEqual([]);
+  expect(acknowledged()).toHaveLength(3);
+
+  bot = await startBot();
+  await until('the stored messages to be answered', async () => (await botReplies()).length >= 3);
+  await until('the inbox to be empty', inboxEmpty);
+  await sandbox.webhooks.idle();
+  expect((await botReplies()).sort()).toEqual(['probe 0', 'probe 1', 'probe 2']);
+  bot.child.kill('SIGTERM');
+  expect(await bot.exited).toBe(0);
 });

@@ -41,6 +41,7 @@ describe('sandbox webhooks', () => {
   });
   afterEach(async () => {
     await sandbox.webhooks.idle();
+    sandbox.webhooks.setDeliverySettings({});
     sandbox.state.webhooks.clear();
     receiver.deliveries.length = 0;
   });
@@ -324,5 +325,67 @@ describe('sandbox webhooks', () => {
     expect(res.status).toBe(200);
     await sandbox.webhooks.idle();
     expect(sandbox.webhooks.stats.failed).toBe(failedBefore + 1);
+  });
+
+  it('sends every delivery twice at once when told to through the control API', async () => {
+    const { firehose } = await botWebhooks();
+    const put = await fetch(`${sandbox.baseUrl}/_sandbox/delivery`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ copies: 2 }),
+    });
+    expect(await put.json()).toEqual({ copies: 2, fanOut: [] });
+    const sent = await call(sandbox, s.host.token, 'POST', '/messages', {
+      toPersonEmail: SEED_EMAILS.bot,
+      text: 'twice',
+    });
+    const copies = await delivered('messages');
+    expect(copies).toHaveLength(2);
+    for (const copy of copies) {
+      expect(copy.body).toMatchObject({ id: firehose.id, data: { id: sent.body.id } });
+      expect(signatureValid(copy, 'hook-secret')).toBe(true);
+    }
+    // Back to one delivery per event.
+    await fetch(`${sandbox.baseUrl}/_sandbox/delivery`, { method: 'DELETE' });
+    await call(sandbox, s.host.token, 'POST', '/messages', {
+      toPersonEmail: SEED_EMAILS.bot,
+      text: 'once',
+    });
+    expect(await delivered('messages')).toHaveLength(3);
+  });
+
+  it('fans each delivery out to every listed origin, keeping the webhook’s path', async () => {
+    const other = await startReceiver();
+    try {
+      await botWebhooks();
+      const origins = [new URL(receiver.url).origin, new URL(other.url).origin];
+      const put = await fetch(`${sandbox.baseUrl}/_sandbox/delivery`, {
+        method: 'PUT',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ fanOut: origins }),
+      });
+      expect(put.status).toBe(200);
+      await call(sandbox, s.host.token, 'POST', '/messages', {
+        toPersonEmail: SEED_EMAILS.bot,
+        text: 'both',
+      });
+      expect(await delivered('messages')).toHaveLength(1);
+      const atOther = other.deliveries.filter((d) => d.body.resource === 'messages');
+      expect(atOther).toHaveLength(1);
+      expect(signatureValid(atOther[0], 'hook-secret')).toBe(true);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('refuses invalid delivery settings with 400 and keeps the old ones', async () => {
+    const put = await fetch(`${sandbox.baseUrl}/_sandbox/delivery`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ copies: 0, fanOut: ['not a url'] }),
+    });
+    expect(put.status).toBe(400);
+    const current = await fetch(`${sandbox.baseUrl}/_sandbox/delivery`);
+    expect(await current.json()).toEqual({ copies: 1, fanOut: [] });
   });
 });

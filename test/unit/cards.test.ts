@@ -1,3 +1,4 @@
+import { english } from '../../src/locales';
 import { aggregateAccess } from '../../src/report/aggregate';
 import {
   DEFAULT_PAGE_SIZE,
@@ -55,6 +56,7 @@ describe('audit card', () => {
   test('three people', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess(spec),
       zone,
       locale: 'en-US',
@@ -93,6 +95,7 @@ describe('audit card', () => {
   test('no people: no header row, an explanation instead', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess([]),
       zone,
       locale: 'en-US',
@@ -119,6 +122,7 @@ describe('audit card', () => {
     );
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess(records),
       zone: { zone: 'America/Argentina/ComodRivadavia', phrase: 'from your command' },
       locale: 'de-DE',
@@ -144,6 +148,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        messages: english(),
         report: aggregateAccess(records),
         zone,
         locale: 'en-US',
@@ -169,6 +174,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        messages: english(),
         report: aggregateAccess(records),
         zone,
         locale: 'en-US',
@@ -191,6 +197,7 @@ describe('audit card', () => {
   test('filter and page', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess(spec),
       zone,
       locale: 'en-US',
@@ -210,6 +217,7 @@ describe('audit card', () => {
     expect(data.moreCount).toBe(0);
     const none = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess([rec({})]),
       zone,
       locale: 'en-US',
@@ -221,6 +229,7 @@ describe('audit card', () => {
   test('markdown summary: same facts, bounded for huge topics', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess(spec),
       zone,
       locale: 'en-US',
@@ -237,6 +246,7 @@ describe('audit card', () => {
     );
     const huge = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      messages: english(),
       report: aggregateAccess([rec({ topic: '李'.repeat(50_000) })]),
       zone,
       locale: 'en-US',

@@ -1,3 +1,4 @@
+import { english } from '../../src/locales';
 import { buildRecordingsCardData, summaryWindows } from '../../src/report/recordings';
 
 const DAY = 24 * 60 * 60_000;
@@ -39,6 +40,7 @@ describe('buildRecordingsCardData', () => {
     const data = buildRecordingsCardData({
       recordings: [recording('a', 10), recording('b', 2)],
       days: 30,
+      messages: english(),
       zone: 'UTC',
       locale: 'en-US',
       requesterId: 'P',
@@ -53,6 +55,7 @@ describe('buildRecordingsCardData', () => {
     const data = buildRecordingsCardData({
       recordings: [recording('a', 1, '*bold* [x](https://evil.example)')],
       days: 30,
+      messages: english(),
       zone: 'UTC',
       locale: 'en-US',
       host: 'all',

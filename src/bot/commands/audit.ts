@@ -12,6 +12,7 @@ import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
 import { NotConnectedError, logFailure } from '../../errors';
+import { translatorFor } from '../../locales';
 import type { ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
 import { fetchAccessDetail } from '../../webex/recordings';
@@ -26,11 +27,8 @@ export interface AuditRequest {
   zone?: string;
 }
 
-const PRIVATE_NOTE = "I've sent you the report in a private message.";
-
-/** What a group space is told when a report could not be made. */
-export const AUDIT_FAILURE_NOTE =
-  "I couldn't make that report; I've sent you the details privately.";
+/** What a group space is told (a message key) when a report could not be made. */
+export const AUDIT_FAILURE_NOTE = 'audit.failureNote';
 
 /** The `audit` command. */
 export async function runAudit(ctx: CommandContext, request: AuditRequest): Promise<void> {
@@ -93,7 +91,7 @@ async function answerWithReport(
     throw err;
   }
   try {
-    await ctx.conversation.report(reply, PRIVATE_NOTE);
+    await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
   } finally {
     // Gone either way: after a failed post the event may be tried again from the start.
     await progress.finish();
@@ -111,15 +109,16 @@ async function failInPlace(
   view: ReportView,
   err: unknown,
 ): Promise<boolean> {
-  const error = errorReply(err, { recordingId: view.recordingId, hostEmail: view.hostEmail });
+  const messages = await ctx.messages();
+  const explain = { recordingId: view.recordingId, hostEmail: view.hostEmail, command: 'audit' };
+  const error = errorReply(err, explain, messages);
+  const note = messages.t(AUDIT_FAILURE_NOTE);
   const { conversation } = ctx;
   const progressIsPrivate = !conversation.isGroup || conversation.reportsPrivately;
-  if (!(await progress.fail(progressIsPrivate ? error.markdown : AUDIT_FAILURE_NOTE))) {
-    return false;
-  }
+  if (!(await progress.fail(progressIsPrivate ? error.markdown : note))) return false;
   logFailure(ctx.logger, err, 'command failed for the person', { command: 'audit' });
   if (!progressIsPrivate) await conversation.sayPrivately(error);
-  else if (conversation.isGroup) await conversation.say({ markdown: AUDIT_FAILURE_NOTE });
+  else if (conversation.isGroup) await conversation.say({ markdown: note });
   return true;
 }
 
@@ -131,7 +130,8 @@ async function reportReply(
 ): Promise<Reply> {
   const { records, zone, locale } = await loadReport(ctx, view, options);
   const report = aggregateAccess(records);
-  const data = buildAuditCardData({ report, zone, locale, ...view });
+  const messages = translatorFor(locale);
+  const data = buildAuditCardData({ report, zone, locale, messages, ...view });
   return { markdown: buildAuditSummaryMarkdown(data), card: renderCard('audit-report', data) };
 }
 
@@ -163,20 +163,23 @@ async function loadReport(
 
 /** Uploads every access record as a CSV file, to the requester only. */
 async function sendCsv(ctx: CommandContext, view: ReportView): Promise<void> {
-  const { records, zone } = await loadReport(ctx, view, { fresh: false });
+  const { records, zone, locale } = await loadReport(ctx, view, { fresh: false });
+  const { t } = translatorFor(locale);
   const chunks: Buffer[] = [];
   for await (const chunk of accessCsv(records, zone.zone)) chunks.push(Buffer.from(chunk));
   const topic = records[0]?.topic ?? '';
-  const rows = new Intl.NumberFormat('en-US').format(records.length);
+  const details = { count: records.length, zone: escapeMarkdown(zone.zone) };
   await ctx.conversation.sendFilePrivately({
     filename: csvFileName(view.recordingId, Date.now(), zone.zone),
     contentType: 'text/csv',
     data: Buffer.concat(chunks),
-    markdown: `CSV export${topic ? ` of **${escapeMarkdown(topic, { maxLength: 200 })}**` : ''}: ${rows} access ${records.length === 1 ? 'row' : 'rows'}, one per view or download, times in ${escapeMarkdown(zone.zone)} and UTC.`,
+    markdown: topic
+      ? t('csv.message', { ...details, topic: escapeMarkdown(topic, { maxLength: 200 }) })
+      : t('csv.messageNoTopic', details),
   });
   if (ctx.conversation.isGroup) {
     await ctx.conversation.say(
-      noticeReply({ title: 'CSV sent', text: "I've sent you the CSV in a private message." }),
+      noticeReply({ title: t('csv.sent.title'), text: t('csv.sent.text') }, translatorFor(locale)),
     );
   }
 }

@@ -5,46 +5,53 @@
 import type { AccountLinker, PendingRequest } from '../../auth/linking';
 import { escapeCardText, escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
+import { english } from '../../locales';
+import type { Translator } from '../../report/i18n';
 import { loadManifest } from '../manifest';
 import type { Conversation, Reply } from '../replies';
 import type { CommandContext } from '../middleware/context';
 
-const SCOPE_WORDS: Record<string, string> = {
-  'meeting:recordings_read': 'read the reports of recordings you host or that are shared with you',
-  'meeting:admin_recordings_read':
-    'read the reports of recordings of any host on your sites (admins)',
-  'spark:people_read': 'read your profile, for your time zone',
-};
-
 /**
- * The connect card for a consent URL.
- * @example connectReply(url, { admin: false, reason: 'first' })
+ * The connect card for a consent URL, in the person's language.
+ * @example connectReply(url, { admin: false }, translatorFor('de-DE'))
  */
 export function connectReply(
   url: string,
   options: { admin: boolean; waiting?: string; alreadyConnected?: boolean },
+  messages: Translator = english(),
 ): Reply {
+  const { t } = messages;
   const manifest = loadManifest();
   const scopes = options.admin
     ? [...manifest.scopes.user, ...manifest.scopes.admin]
     : manifest.scopes.user;
   const text = options.waiting
-    ? `To run "${options.waiting}" I need to read recording reports as you. Link your Webex account once; I'll run it as soon as you're connected.`
+    ? t('connect.waiting', { command: options.waiting })
     : options.alreadyConnected
-      ? 'You are already connected. Use the button only if you want to link your account again.'
-      : 'I read recording reports with your own Webex account, so you only ever see what Webex lets you see. Link it once:';
-  const scopesText = `You will be asked to let ${manifest.name} ${scopes
-    .map((s) => SCOPE_WORDS[s] ?? s)
-    .join('; ')}.`;
+      ? t('connect.alreadyConnected')
+      : t('connect.intro');
+  const scopesText = t('connect.scopes', {
+    bot: manifest.name,
+    scopes: scopes
+      .map((scope) => {
+        const key = `connect.scope.${scope}`;
+        const words = t(key);
+        return words === key ? scope : words;
+      })
+      .join('; '),
+  });
+  const button = t('connect.button');
+  const expiry = t('connect.expiry');
   const card = renderCard('connect', {
-    title: options.admin ? 'Connect your Webex admin account' : 'Connect your Webex account',
+    title: t(options.admin ? 'connect.titleAdmin' : 'connect.title'),
     text: escapeCardText(text),
     scopesText: escapeCardText(scopesText),
-    buttonTitle: 'Connect to Webex',
+    buttonTitle: button,
+    linkExpiry: escapeCardText(expiry),
     url,
   });
   return {
-    markdown: `${escapeMarkdown(text)}\n\n[Connect to Webex](${url})\n\nThe link works once and expires in 10 minutes.`,
+    markdown: `${escapeMarkdown(text)}\n\n[${button}](${url})\n\n${expiry}`,
     card,
   };
 }
@@ -53,20 +60,30 @@ export function connectReply(
 export async function askToConnect(
   linker: Pick<AccountLinker, 'start'>,
   conversation: Conversation,
-  options: { admin: boolean; pending?: PendingRequest; alreadyConnected?: boolean },
+  options: {
+    admin: boolean;
+    pending?: PendingRequest;
+    alreadyConnected?: boolean;
+    messages?: Translator;
+  },
 ): Promise<void> {
+  const messages = options.messages ?? english();
   const url = await linker.start({
     personId: conversation.place.person.id,
     admin: options.admin,
     pending: options.pending,
   });
   await conversation.sayPrivately(
-    connectReply(url, {
-      admin: options.admin,
-      waiting: options.pending?.text,
-      alreadyConnected: options.alreadyConnected,
-    }),
-    "I've sent you a private message to link your Webex account.",
+    connectReply(
+      url,
+      {
+        admin: options.admin,
+        waiting: options.pending?.text,
+        alreadyConnected: options.alreadyConnected,
+      },
+      messages,
+    ),
+    messages.t('connect.privateNote'),
   );
 }
 

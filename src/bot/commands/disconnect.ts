@@ -4,14 +4,13 @@ import { noticeReply } from './notice';
 
 export async function runDisconnect(ctx: CommandContext): Promise<void> {
   const wasConnected = ctx.account !== undefined;
+  // Read before the settings (and with them the locale) are deleted.
+  const messages = await ctx.messages();
+  const { t } = messages;
   await ctx.forget();
+  const key = wasConnected ? 'disconnect.done' : 'disconnect.nothing';
   await ctx.conversation.sayPrivately(
-    noticeReply({
-      title: wasConnected ? 'Disconnected' : 'Nothing to disconnect',
-      text: wasConnected
-        ? 'I deleted your Webex tokens and your settings. Type **connect** whenever you want to audit again.'
-        : 'Your Webex account was not linked. I deleted any settings I had for you.',
-    }),
-    "I've sent you a private message.",
+    noticeReply({ title: t(`${key}.title`), text: t(`${key}.text`) }, messages),
+    t('disconnect.privateNote'),
   );
 }

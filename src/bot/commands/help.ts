@@ -5,22 +5,27 @@
 import { buildHelpCardData } from '../../report/card-data';
 import { escapeMarkdown, sanitizeText, truncateText } from '../../report/escape';
 import { renderCard } from '../../cards';
+import { english } from '../../locales';
+import type { Translator } from '../../report/i18n';
 import { loadManifest } from '../manifest';
 import type { Reply } from '../replies';
 
 /**
  * The help card; `notUnderstood` is the text the person sent when it was not a command.
+ * `messages` writes the card's own words in the person's language.
  * @example helpReply() // { markdown: '**Recording Audit** …', card: { type: 'AdaptiveCard', … } }
  */
-export function helpReply(notUnderstood?: string): Reply {
+export function helpReply(notUnderstood?: string, messages: Translator = english()): Reply {
+  const { t } = messages;
   const manifest = loadManifest();
+  // Command descriptions come from manifest.json, in English; the card's own words localise.
   const intro = notUnderstood
-    ? `Sorry, I didn't understand "${truncateText(sanitizeText(notUnderstood), 80)}". Here is what I can do:`
-    : `${manifest.description} Type a command below; in a group space, @mention me first.`;
+    ? t('help.notUnderstood', { text: truncateText(sanitizeText(notUnderstood), 80) })
+    : t('help.intro', { description: manifest.description });
   const card = renderCard(
     'help',
     buildHelpCardData({
-      title: notUnderstood ? `${manifest.name}: commands` : `${manifest.name}: help`,
+      title: t(notUnderstood ? 'help.titleNotUnderstood' : 'help.title', { bot: manifest.name }),
       intro,
       commands: manifest.commands.map(({ name, syntax, description, examples }) => ({
         name,

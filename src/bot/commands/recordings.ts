@@ -4,6 +4,7 @@
  * already checked the account and the admin scope, and answers failures.
  */
 import { renderCard } from '../../cards';
+import { translatorFor } from '../../locales';
 import {
   buildRecordingsCardData,
   summaryWindows,
@@ -17,9 +18,8 @@ export interface RecordingsRequest {
   host?: string;
 }
 
-/** What a group space is told when the list could not be made. */
-export const RECORDINGS_FAILURE_NOTE =
-  "I couldn't list the recordings; I've sent you the details privately.";
+/** What a group space is told (a message key) when the list could not be made. */
+export const RECORDINGS_FAILURE_NOTE = 'recordings.failureNote';
 
 export async function runRecordings(
   ctx: CommandContext,
@@ -39,7 +39,9 @@ export async function runRecordings(
     );
     recordings.push(...items);
   }
+  const messages = translatorFor(locale);
   const data = buildRecordingsCardData({
+    messages,
     recordings,
     days: request.days,
     zone: zone.zone,
@@ -49,9 +51,12 @@ export async function runRecordings(
   });
   await ctx.conversation.report(
     {
-      markdown: `**${data.title}**: ${recordings.length} ${recordings.length === 1 ? 'recording' : 'recordings'}. Pick one on the card, or type **audit** and its ID.`,
+      markdown: messages.t('recordings.markdown', {
+        title: data.title,
+        count: recordings.length,
+      }),
       card: renderCard('recordings', data),
     },
-    "I've sent you the list in a private message.",
+    messages.t('recordings.privateNote'),
   );
 }

@@ -2,7 +2,9 @@
  * `locale <tag>|auto` and `settings`: how the person's reports are written, and where each
  * value in effect comes from.
  */
+import { translatorFor } from '../../locales';
 import { escapeMarkdown } from '../../report/escape';
+import type { Translator } from '../../report/i18n';
 import { formatAccessTime } from '../../report/time';
 import type { AccountStatus, CommandContext } from '../middleware/context';
 import { noticeReply } from './notice';
@@ -13,12 +15,22 @@ export async function runLocale(ctx: CommandContext, request: LocaleRequest): Pr
   if (request.mode === 'set') await ctx.saveSettings({ locale: request.locale });
   if (request.mode === 'auto') await ctx.saveSettings({ locale: null });
   const { zone, locale, localeFromSettings } = await ctx.preferences();
+  // Answered in the language just chosen.
+  const messages = translatorFor(locale);
+  const { t } = messages;
   const example = formatAccessTime(Date.now(), zone.zone, locale);
   await ctx.conversation.say(
-    noticeReply({
-      title: request.mode === 'set' ? `Locale set to ${locale}` : `Your reports use ${locale}`,
-      text: `Dates and numbers are written for **${escapeMarkdown(locale)}** (${localeFromSettings ? 'from your settings' : "the bot's default"}). Right now is ${escapeMarkdown(example)}.`,
-    }),
+    noticeReply(
+      {
+        title: t(request.mode === 'set' ? 'locale.set.title' : 'locale.show.title', { locale }),
+        text: t('locale.text', {
+          locale: escapeMarkdown(locale),
+          source: t(localeFromSettings ? 'zone.from.setting' : 'zone.from.default'),
+          example: escapeMarkdown(example),
+        }),
+      },
+      messages,
+    ),
   );
 }
 
@@ -27,29 +39,42 @@ export async function runSettings(ctx: CommandContext): Promise<void> {
     ctx.preferences(),
     ctx.checkAccount(),
   ]);
+  const messages = translatorFor(locale);
+  const { t } = messages;
   await ctx.conversation.sayPrivately(
-    noticeReply({
-      title: 'Your settings',
-      text: [
-        `Time zone: **${escapeMarkdown(zone.zone)}** (${zone.phrase}); change with **timezone** *zone* or **timezone auto**.`,
-        `Locale: **${escapeMarkdown(locale)}** (${localeFromSettings ? 'from your settings' : "the bot's default"}); change with **locale** *tag* or **locale auto**.`,
-        `Webex account: ${accountLine(account)}.`,
-        `Example time: ${escapeMarkdown(formatAccessTime(Date.now(), zone.zone, locale))}.`,
-      ].join('\n\n'),
-    }),
-    "I've sent you your settings privately.",
+    noticeReply(
+      {
+        title: t('settings.title'),
+        text: [
+          t('settings.zone', {
+            zone: escapeMarkdown(zone.zone),
+            source: t(`zone.from.${zone.source}`),
+          }),
+          t('settings.locale', {
+            locale: escapeMarkdown(locale),
+            source: t(localeFromSettings ? 'zone.from.setting' : 'zone.from.default'),
+          }),
+          t('settings.account', { status: accountLine(account, messages) }),
+          t('settings.example', {
+            example: escapeMarkdown(formatAccessTime(Date.now(), zone.zone, locale)),
+          }),
+        ].join('\n\n'),
+      },
+      messages,
+    ),
+    t('settings.privateNote'),
   );
 }
 
-function accountLine(status: AccountStatus): string {
+function accountLine(status: AccountStatus, { t }: Translator): string {
   switch (status.state) {
     case 'not-linked':
-      return 'not linked (type **connect**)';
+      return t('settings.account.notLinked');
     case 'needs-reconnecting':
-      return 'needs reconnecting: the stored link no longer works with Webex (type **connect**)';
+      return t('settings.account.needsReconnecting');
     case 'linked':
-      return `linked${status.admin ? ', with admin access' : ''}`;
+      return t(status.admin ? 'settings.account.linkedAdmin' : 'settings.account.linked');
     case 'unchecked':
-      return `linked${status.admin ? ', with admin access' : ''} (Webex could not be asked just now whether it still works)`;
+      return t(status.admin ? 'settings.account.uncheckedAdmin' : 'settings.account.unchecked');
   }
 }

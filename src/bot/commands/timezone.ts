@@ -3,6 +3,7 @@
  * Bare `timezone` says what is in effect and where it comes from.
  */
 import { escapeMarkdown } from '../../report/escape';
+import { translatorFor } from '../../locales';
 import { formatAccessTime } from '../../report/time';
 import type { CommandContext } from '../middleware/context';
 import { noticeReply } from './notice';
@@ -14,17 +15,20 @@ export async function runTimezone(ctx: CommandContext, request: TimezoneRequest)
   if (request.mode === 'auto') await ctx.saveSettings({ timezone: null });
 
   const { zone, locale } = await ctx.preferences();
+  const messages = translatorFor(locale);
+  const { t } = messages;
   const example = formatAccessTime(Date.now(), zone.zone, locale);
-  const title =
-    request.mode === 'set'
-      ? `Time zone set to ${zone.zone}`
-      : request.mode === 'auto'
-        ? 'Time zone follows your Webex profile'
-        : `Your reports use ${zone.zone}`;
   await ctx.conversation.say(
-    noticeReply({
-      title,
-      text: `Reports show times in **${escapeMarkdown(zone.zone)}** (${zone.phrase}). Right now that is ${escapeMarkdown(example)}.`,
-    }),
+    noticeReply(
+      {
+        title: t(`timezone.${request.mode}.title`, { zone: zone.zone }),
+        text: t('timezone.text', {
+          zone: escapeMarkdown(zone.zone),
+          source: t(`zone.from.${zone.source}`),
+          example: escapeMarkdown(example),
+        }),
+      },
+      messages,
+    ),
   );
 }

@@ -10,7 +10,9 @@ import type { SettingsPatch } from '../../store/store';
 import type { WebexHttp } from '../../webex/client';
 import { getMe } from '../../webex/people';
 import { askToConnect } from '../commands/connect';
-import { resolvePreferences, type Preferences } from '../preferences';
+import { translatorFor } from '../../locales';
+import type { Translator } from '../../report/i18n';
+import { resolveLocale, resolvePreferences, type Preferences } from '../preferences';
 import type { RecordsCache } from '../records-cache';
 import type { Conversation, ConversationPlace } from '../replies';
 import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
@@ -39,6 +41,8 @@ export interface CommandContext {
   account?: AccountAccess;
   /** Zone and locale in effect; `commandZone` is a `tz` given on the command. */
   preferences(commandZone?: string): Promise<Preferences>;
+  /** The fixed words of replies in the person's language (their locale; read once per event). */
+  messages(): Promise<Translator>;
   /** Calls Webex with this person's own token (refreshed once after a 401). */
   asPerson<T>(call: (http: WebexHttp, token: string) => Promise<T>): Promise<T>;
   /** Sends the connect card privately. */
@@ -66,8 +70,8 @@ export interface Route {
   host?: string;
   /** Typed text to run again once the person has linked their account. */
   pendingText?: string;
-  /** Expected failures are answered privately, with this note in a group space. */
-  failure?: { note: string; explain: ExplainContext };
+  /** Expected failures are answered privately, with this note (a message key) in a group space. */
+  failure?: { noteKey: string; explain: ExplainContext };
   run(ctx: CommandContext): Promise<void>;
 }
 
@@ -88,14 +92,18 @@ export function createContext(
 ): BotContext {
   const { tokens, http, store, linker, recordsCache, logger } = services;
   const personId = event.person.id;
+  let messages: Promise<Translator> | undefined;
   const ctx: BotContext = {
     event,
     person: event.person,
     place: conversation.place,
     conversation,
     preferences: (commandZone) => resolvePreferences(services, personId, commandZone),
+    messages: () =>
+      (messages ??= resolveLocale(services, personId).then(({ locale }) => translatorFor(locale))),
     asPerson: (call) => tokens.withToken(personId, (token) => call(http, token)),
-    connect: (options) => askToConnect(linker, conversation, options),
+    connect: async (options) =>
+      askToConnect(linker, conversation, { ...options, messages: await ctx.messages() }),
     saveSettings: async (patch) => void (await store.saveSettings(personId, patch)),
     checkAccount: async () => {
       const account = ctx.account;

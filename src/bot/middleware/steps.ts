@@ -4,8 +4,15 @@
  */
 import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
 import type { PersonTokens } from '../../auth/person-tokens';
-import { MissingScopeError, NotConnectedError, logFailure } from '../../errors';
+import {
+  MissingScopeError,
+  NotConnectedError,
+  logFailure,
+  type ExplainContext,
+} from '../../errors';
+import { english } from '../../locales';
 import type { Logger } from '../../log';
+import type { Translator } from '../../report/i18n';
 import type { Metrics } from '../../metrics';
 import { errorReply, noticeReply } from '../commands/notice';
 import { loadManifest } from '../manifest';
@@ -30,13 +37,22 @@ export async function answerUnexpected(
   deps: { messenger: Messenger; logger: Logger },
   personId: string,
   work: () => Promise<void>,
+  options: {
+    /** The person's language; English when it cannot be read (the store may be what failed). */
+    messages?: () => Promise<Translator>;
+    /** What was being done, read when it failed (routing fills it in as it goes). */
+    explain?: () => ExplainContext;
+  } = {},
 ): Promise<void> {
   try {
     await work();
   } catch (err) {
     logFailure(deps.logger, err, 'command failed');
+    const translator = options.messages
+      ? await options.messages().catch(() => english())
+      : english();
     await deps.messenger
-      .send({ toPersonId: personId }, errorReply(err))
+      .send({ toPersonId: personId }, errorReply(err, options.explain?.() ?? {}, translator))
       .catch((sendErr: unknown) =>
         deps.logger.error({ err: sendErr }, 'could not tell the person it failed'),
       );
@@ -44,7 +60,12 @@ export async function answerUnexpected(
 }
 
 export function errorBoundary(deps: { messenger: Messenger; logger: Logger }): Step<BotContext> {
-  return step('errorBoundary', (ctx, next) => answerUnexpected(deps, ctx.person.id, next));
+  return step('errorBoundary', (ctx, next) =>
+    answerUnexpected(deps, ctx.person.id, next, {
+      messages: ctx.messages,
+      explain: () => explainContext(ctx),
+    }),
+  );
 }
 
 /**
@@ -58,11 +79,15 @@ export function allowedDomains(domains: readonly string[], logger: Logger): Step
       logger.info({ messageId: ctx.event.messageId }, 'card click from another domain ignored');
       return;
     }
+    const messages = await ctx.messages();
     await ctx.conversation.say(
-      noticeReply({
-        title: 'Not available for your organisation',
-        text: 'This bot only serves people from the organisations it was set up for. Ask your Webex admin if you need it.',
-      }),
+      noticeReply(
+        {
+          title: messages.t('notAllowed.title'),
+          text: messages.t('notAllowed.text'),
+        },
+        messages,
+      ),
     );
   });
 }
@@ -106,9 +131,10 @@ export function answerFailures(logger: Logger): Step<BotContext> {
       }
       if (!route.failure) throw err;
       logFailure(logger, err, 'command failed for the person', { command: route.label });
+      const messages = await ctx.messages();
       await ctx.conversation.sayPrivately(
-        errorReply(err, route.failure.explain),
-        route.failure.note,
+        errorReply(err, explainContext(ctx), messages),
+        messages.t(route.failure.noteKey),
       );
     }
   });
@@ -144,6 +170,12 @@ export function adminScope(): Step<BotContext> {
 /** The end of the pipeline. */
 export function runCommand(): Step<BotContext> {
   return step('runCommand', (ctx) => routeOf(ctx).run(ctx));
+}
+
+/** What a failure reply says it is about: the command and, when there is one, the recording. */
+function explainContext(ctx: BotContext): ExplainContext {
+  if (!ctx.route) return {};
+  return { ...ctx.route.failure?.explain, command: ctx.route.command };
 }
 
 function routeOf(ctx: BotContext) {

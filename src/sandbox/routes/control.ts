@@ -5,18 +5,26 @@ import { faultConfigSchema, faultRuleSchema } from '../faults';
 import type { SandboxFacts } from '../facts';
 import { sendWebexError } from '../http';
 import type { SandboxState } from '../state';
-import type { DeliveryStats } from '../webhook-delivery';
+import {
+  deliverySettingsSchema,
+  type DeliverySettings,
+  type DeliveryStats,
+} from '../webhook-delivery';
 
 export interface ControlDeps {
   state: SandboxState;
   faults: FaultInjector;
   facts: () => SandboxFacts;
   deliveries: () => DeliveryStats;
+  delivery: {
+    get(): DeliverySettings;
+    set(settings: DeliverySettings): DeliverySettings;
+  };
   unhandled: () => string[];
 }
 
 /**
- * @example app.use('/_sandbox', controlRouter({ state, faults, facts, deliveries, unhandled }))
+ * @example app.use('/_sandbox', controlRouter({ state, faults, facts, deliveries, delivery, unhandled }))
  */
 export function controlRouter(deps: ControlDeps): Router {
   const router = Router();
@@ -58,6 +66,24 @@ export function controlRouter(deps: ControlDeps): Router {
 
   router.delete('/calls', (_req, res) => {
     deps.faults.resetCounts();
+    res.status(204).end();
+  });
+
+  router.get('/delivery', (_req, res) => {
+    res.json(deps.delivery.get());
+  });
+
+  router.put('/delivery', (req, res) => {
+    const parsed = deliverySettingsSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      sendWebexError(res, 400, `Invalid delivery settings: ${parsed.error.message}`);
+      return;
+    }
+    res.json(deps.delivery.set(parsed.data));
+  });
+
+  router.delete('/delivery', (_req, res) => {
+    deps.delivery.set(deliverySettingsSchema.parse({}));
     res.status(204).end();
   });
 
