@@ -5,7 +5,14 @@
  */
 import type { GroupReply } from '../config';
 import type { WebexHttp } from '../webex/client';
-import { sendFile, sendMessage, type NewMessage, type SentMessage } from '../webex/messages';
+import {
+  deleteMessage,
+  editMessage,
+  sendFile,
+  sendMessage,
+  type NewMessage,
+  type SentMessage,
+} from '../webex/messages';
 import { notePosted, notePostFailed } from './reply-tally';
 import type { Person, Room } from './runtime';
 
@@ -29,7 +36,16 @@ export class Messenger {
     private readonly botToken: string,
   ) {}
 
-  send(target: Omit<NewMessage, 'markdown' | 'attachments'>, reply: Reply): Promise<SentMessage> {
+  /**
+   * Posts a reply. `interim` marks a message that only stands in until the answer (progress):
+   * it does not count as the event's reply (see reply-tally.ts), so a failed answer after it
+   * is still retried.
+   */
+  send(
+    target: Omit<NewMessage, 'markdown' | 'attachments'>,
+    reply: Reply,
+    options: { interim?: boolean } = {},
+  ): Promise<SentMessage> {
     const message = {
       ...target,
       markdown: reply.markdown,
@@ -37,11 +53,28 @@ export class Messenger {
         ? [{ contentType: 'application/vnd.microsoft.card.adaptive' as const, content: reply.card }]
         : undefined,
     } as NewMessage;
-    return tallied(sendMessage(this.http, this.botToken, message));
+    const post = sendMessage(this.http, this.botToken, message);
+    return options.interim ? post : tallied(post);
   }
 
   sendFile(toPersonId: string, file: FileReply): Promise<SentMessage> {
     return tallied(sendFile(this.http, this.botToken, { toPersonId, ...file }));
+  }
+
+  /**
+   * Replaces the text of a message the bot sent without a card or file (Webex allows 10 edits).
+   * @example await messenger.edit(sent, 'Read 1,200 so far');
+   */
+  edit(message: { id: string; roomId: string }, markdown: string): Promise<SentMessage> {
+    return editMessage(this.http, this.botToken, message.id, { roomId: message.roomId, markdown });
+  }
+
+  /**
+   * Deletes a message the bot sent.
+   * @example await messenger.remove(sent.id);
+   */
+  remove(messageId: string): Promise<void> {
+    return deleteMessage(this.http, this.botToken, messageId);
   }
 }
 
@@ -98,9 +131,36 @@ export class Conversation {
     return sent;
   }
 
+  /** Whether a report goes to the person alone (GROUP_REPLY=dm in a group space). */
+  get reportsPrivately(): boolean {
+    return this.isGroup && this.groupReply !== 'room';
+  }
+
+  /**
+   * Where a report will go (see {@link report}), without the note: for a message that stands
+   * in for the report until it is ready, such as progress on a long audit. Not counted as
+   * the event's reply.
+   */
+  sayWhereReportGoes(reply: Reply): Promise<SentMessage> {
+    const target = this.reportsPrivately
+      ? { toPersonId: this.place.person.id }
+      : { roomId: this.place.room.id, parentId: this.isGroup ? this.place.threadId : undefined };
+    return this.messenger.send(target, reply, { interim: true });
+  }
+
+  /** Replaces the text of a message sent in this conversation (no card, no file). */
+  edit(message: { id: string; roomId: string }, markdown: string): Promise<SentMessage> {
+    return this.messenger.edit(message, markdown);
+  }
+
+  /** Deletes a message sent in this conversation. */
+  remove(messageId: string): Promise<void> {
+    return this.messenger.remove(messageId);
+  }
+
   /** A report: privately or in the space, as GROUP_REPLY says. */
   report(reply: Reply, note: string): Promise<SentMessage> {
-    return this.groupReply === 'room' ? this.say(reply) : this.sayPrivately(reply, note);
+    return this.reportsPrivately ? this.sayPrivately(reply, note) : this.say(reply);
   }
 
   sendFilePrivately(file: FileReply): Promise<SentMessage> {

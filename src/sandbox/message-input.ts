@@ -106,3 +106,48 @@ export function checkMessageInput(body: unknown, uploadCount: number): Checked<M
   }
   return { ok: true, value: input };
 }
+
+/** Webex allows this many edits of one message. */
+export const MAX_MESSAGE_EDITS = 10;
+
+export interface MessageEditInput {
+  roomId: string;
+  text?: string;
+  markdown?: string;
+}
+
+/**
+ * Validates an edit body (`PUT /messages/{id}`): `roomId` and text or markdown, nothing else
+ * that carries content (an edit cannot add files or cards), `html` never beside `markdown`.
+ * @example checkMessageEdit({ roomId: 'r', text: 'fixed' }) // { ok: true, value: {…} }
+ */
+export function checkMessageEdit(body: unknown): Checked<MessageEditInput> {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const roomId = optionalString(fields, 'roomId');
+  if (!roomId) return { ok: false, message: 'roomId is required.' };
+  const hasList = (key: string) =>
+    fields[key] !== undefined &&
+    fields[key] !== '' &&
+    !(Array.isArray(fields[key]) && fields[key].length === 0);
+  if (hasList('files') || hasList('attachments')) {
+    return { ok: false, message: 'Editing files or attachments is not supported.' };
+  }
+  const input: MessageEditInput = {
+    roomId,
+    text: optionalString(fields, 'text'),
+    markdown: optionalString(fields, 'markdown'),
+  };
+  if (!input.text && !input.markdown) {
+    return { ok: false, message: 'An edit needs text or markdown.' };
+  }
+  if (input.markdown && fields.html !== undefined) {
+    return { ok: false, message: 'Remove html from the body when it has markdown.' };
+  }
+  for (const key of ['text', 'markdown'] as const) {
+    const value = input[key];
+    if (value !== undefined && Buffer.byteLength(value, 'utf8') > MAX_MESSAGE_BYTES) {
+      return { ok: false, message: `${key} is longer than ${MAX_MESSAGE_BYTES} bytes.` };
+    }
+  }
+  return { ok: true, value: input };
+}

@@ -90,6 +90,15 @@ export interface SandboxMessage {
   mentionedGroups?: string[];
   attachments?: Array<{ contentType: string; content: unknown }>;
   created: string;
+  /** Set by the first edit (`PUT /messages/{id}`), as on Webex. */
+  updated?: string;
+}
+
+/** One `PUT /messages/{id}` the sandbox accepted: what the message said after it. */
+export interface SandboxMessageEdit {
+  at: string;
+  text?: string;
+  markdown?: string;
 }
 
 export interface SandboxAttachmentAction {
@@ -174,6 +183,8 @@ export class SandboxState {
   memberships = new Map<string, SandboxMembership>();
   /** In creation order; list routes return newest first. */
   messages: SandboxMessage[] = [];
+  /** Accepted edits per message ID, oldest first; kept after a delete (tests read them). */
+  messageEdits = new Map<string, SandboxMessageEdit[]>();
   attachmentActions = new Map<string, SandboxAttachmentAction>();
   webhooks = new Map<string, SandboxWebhook>();
   files = new Map<string, SandboxFile>();

@@ -130,6 +130,36 @@ export class SandboxWorld {
     });
   }
 
+  /**
+   * Applies an edit (validation is the route's job): new content, `updated` set, the edit
+   * recorded, and `messages:updated` raised.
+   * @example world.editMessage(message, { text: 'Read 1,200 so far' })
+   */
+  editMessage(
+    message: SandboxMessage,
+    content: Pick<
+      SandboxMessage,
+      'text' | 'markdown' | 'html' | 'mentionedPeople' | 'mentionedGroups'
+    >,
+  ): void {
+    Object.assign(message, {
+      text: content.text,
+      markdown: content.markdown,
+      html: content.html,
+      mentionedPeople: content.mentionedPeople,
+      mentionedGroups: content.mentionedGroups,
+      updated: this.now(),
+    });
+    const edits = this.state.messageEdits.get(message.id) ?? [];
+    edits.push({ at: message.updated as string, text: message.text, markdown: message.markdown });
+    this.state.messageEdits.set(message.id, edits);
+    const room = this.state.rooms.get(message.roomId);
+    if (!room) return;
+    this.emit('messages', 'updated', room, message.personId, messageEventData(message), {
+      mentionedPeople: message.mentionedPeople,
+    });
+  }
+
   deleteMessage(message: SandboxMessage, actorId: string): void {
     this.state.messages = this.state.messages.filter((m) => m.id !== message.id);
     const room = this.state.rooms.get(message.roomId);
@@ -188,6 +218,7 @@ function messageEventData(message: SandboxMessage): Record<string, unknown> {
     personEmail: message.personEmail,
     created: message.created,
   };
+  if (message.updated) data.updated = message.updated;
   if (message.parentId) data.parentId = message.parentId;
   if (message.mentionedPeople?.length) data.mentionedPeople = message.mentionedPeople;
   if (message.mentionedGroups?.length) data.mentionedGroups = message.mentionedGroups;

@@ -102,3 +102,38 @@ async function readAll(stream: Readable): Promise<Buffer> {
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * Replaces the markdown of a message the bot posted (`PUT /messages/{id}`). Webex allows it
+ * only for messages without files or cards, at most 10 times per message.
+ *
+ * @example
+ * await editMessage(http, botToken, sent.id, { roomId: sent.roomId, markdown: 'Done.' });
+ */
+export async function editMessage(
+  http: WebexHttp,
+  botToken: string,
+  messageId: string,
+  edit: { roomId: string; markdown: string },
+): Promise<SentMessage> {
+  const { data } = await http.put<Record<string, unknown>>(
+    `/messages/${encodeURIComponent(messageId)}`,
+    edit,
+    { headers: bearer(botToken) },
+  );
+  return toSent(data);
+}
+
+/**
+ * Deletes a message the bot posted.
+ *
+ * @example
+ * await deleteMessage(http, botToken, sent.id);
+ */
+export async function deleteMessage(
+  http: WebexHttp,
+  botToken: string,
+  messageId: string,
+): Promise<void> {
+  await http.delete(`/messages/${encodeURIComponent(messageId)}`, { headers: bearer(botToken) });
+}

@@ -13,6 +13,8 @@ export interface AccessDetailQuery {
   /** Page size, 1..100. Default 100. */
   max?: number;
   signal?: AbortSignal;
+  /** Called after each page with the number of records read so far (for progress). */
+  onPage?: (readSoFar: number) => void;
 }
 
 export interface AccessSummaryQuery {
@@ -57,7 +59,10 @@ export async function fetchAccessDetail(
   query: AccessDetailQuery,
 ): Promise<AccessRecord[]> {
   const all: AccessRecord[] = [];
-  for await (const page of iterateAccessDetail(http, query)) all.push(...page);
+  for await (const page of iterateAccessDetail(http, query)) {
+    all.push(...page);
+    query.onPage?.(all.length);
+  }
   return all;
 }
 

@@ -7,6 +7,7 @@ import type { WebexWebhook } from 'webex-node-bot-framework';
 import {
   FrameworkAdapter,
   frameworkWebhookName,
+  handlesEvent,
   type FrameworkCardAction,
   type FrameworkMessage,
 } from '../../src/bot/framework';
@@ -174,6 +175,28 @@ describe('the framework behind the adapter', () => {
     });
     expect(sender).toMatchObject({ id: s.host.id, emails: [s.host.email] });
     expect(roomType).toBe('direct');
+  });
+
+  it('never turns an edited message into onMessage (messages:updated is not a command)', async () => {
+    const sent = await call(sandbox, s.host.token, 'POST', '/messages', {
+      toPersonEmail: s.bot.email,
+      text: 'hello',
+    });
+    await deliveredSince(0);
+    const from = receiver.deliveries.length;
+    const before = started.messages.length;
+    const edited = await call(sandbox, s.host.token, 'PUT', `/messages/${sent.body.id}`, {
+      roomId: sent.body.roomId,
+      text: 'help',
+    });
+    expect(edited.status).toBe(200);
+    const deliveries = await deliveredSince(from);
+    expect(deliveries.map((d) => `${d.resource}:${d.event}`)).toEqual(['messages:updated']);
+    for (const delivery of deliveries) await started.adapter.handle(delivery);
+    expect(started.messages).toHaveLength(before);
+    // The same envelope as "created" would be a command: the guard is what stops it.
+    expect(handlesEvent(deliveries[0])).toBe(false);
+    expect(handlesEvent({ ...deliveries[0], event: 'created' })).toBe(true);
   });
 
   it('turns a card click (its own webhook) into onCardAction', async () => {

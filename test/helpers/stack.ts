@@ -101,6 +101,25 @@ export class SandboxUser {
       `expected ${count} bot message(s) in room, got ${seen.length}: ${JSON.stringify(seen.map((m) => m.markdown ?? m.text))}`,
     );
   }
+
+  /**
+   * Waits for the bot's first message with a card after `after`: a slow audit shows a progress
+   * message (text only, removed later) before its card.
+   */
+  async waitForBotCard(
+    roomId: string,
+    options: { after?: string; timeoutMs?: number } = {},
+  ): Promise<SandboxMessage> {
+    const deadline = Date.now() + (options.timeoutMs ?? 15_000);
+    while (Date.now() < deadline) {
+      const remaining = Math.max(1, deadline - Date.now());
+      const seen = await this.waitForBot(roomId, { after: options.after, timeoutMs: remaining });
+      const card = seen.find((m) => m.attachments?.length);
+      if (card) return card;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    throw new Error('no card from the bot in time');
+  }
 }
 
 export interface TestStack {

@@ -152,9 +152,11 @@ describe('a linked host', () => {
       { route, failNext: 1, failNextStatus: 429, retryAfterSeconds: 1 },
     ]);
     stack.running.sandbox.faults.add({ route, failNext: 2, failNextStatus: 503 });
-    const { replies } = await ask(host, `audit ${SEED_RECORDING_IDS.weekly}`);
+    const sent = await host.dmBot(`audit ${SEED_RECORDING_IDS.weekly}`);
+    // Waiting out Retry-After takes over 1.5 s: a progress message comes before the card.
+    const report = await host.waitForBotCard(sent.roomId, { after: sent.id });
     stack.running.sandbox.faults.clear();
-    const text = cardText(cardOf(replies[0]));
+    const text = cardText(cardOf(report));
     const records = stack.running.sandbox.state.recordings.get(
       SEED_RECORDING_IDS.weekly,
     )!.accessRecords;

@@ -247,6 +247,26 @@ describe('contract with Webex’s OpenAPI files', () => {
         'POST',
         '/messages',
       );
+      const edited = await call(sandbox, s.host.token, 'PUT', `/messages/${sent.body.id}`, {
+        roomId: s.groupRoom.id,
+        markdown: 'edited <@all>',
+      });
+      expect(edited.status).toBe(200);
+      expectConforms(edited, 'PUT', '/messages/{messageId}');
+      for (const refused of [
+        // a card cannot be edited; nor can someone else's message
+        await call(sandbox, sandbox.botToken, 'PUT', `/messages/${direct.body.id}`, {
+          roomId: direct.body.roomId,
+          text: 'x',
+        }),
+        await call(sandbox, s.colleague.token, 'PUT', `/messages/${sent.body.id}`, {
+          roomId: s.groupRoom.id,
+          text: 'x',
+        }),
+      ]) {
+        expect([400, 403]).toContain(refused.status);
+        expectConforms(refused, 'PUT', '/messages/{messageId}');
+      }
     });
 
     it('webhooks and attachment actions', async () => {

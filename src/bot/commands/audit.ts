@@ -2,7 +2,8 @@
  * `audit <recording> [host <email>] [tz <zone>]` and the report card's buttons: reads the
  * recording's access report with the requester's own token and answers with the report card,
  * in the requester's time zone. The pipeline has already checked the account and the admin
- * scope, and answers failures (see ../middleware/steps.ts).
+ * scope, and answers failures (see ../middleware/steps.ts), except where a long audit's
+ * progress message stands: that message becomes the answer (see ./progress.ts).
  */
 import { aggregateAccess } from '../../report/aggregate';
 import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card-data';
@@ -10,13 +11,15 @@ import type { ReportAction, ReportView } from '../../report/card-actions';
 import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
+import { NotConnectedError, logFailure } from '../../errors';
 import { translatorFor } from '../../locales';
 import type { ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
 import { fetchAccessDetail } from '../../webex/recordings';
 import type { CommandContext } from '../middleware/context';
-import type { Reply } from '../replies';
-import { noticeReply } from './notice';
+import type { Conversation, Reply } from '../replies';
+import { errorReply, noticeReply } from './notice';
+import { AuditProgress, type ProgressOutlet } from './progress';
 
 export interface AuditRequest {
   recordingId: string;
@@ -37,8 +40,7 @@ export async function runAudit(ctx: CommandContext, request: AuditRequest): Prom
     page: 1,
     requesterId: ctx.person.id,
   };
-  const reply = await reportReply(ctx, view, { fresh: true });
-  await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
+  await answerWithReport(ctx, view, { fresh: true });
 }
 
 /**
@@ -51,16 +53,80 @@ export async function runReportAction(ctx: CommandContext, action: ReportAction)
     await sendCsv(ctx, view);
     return;
   }
-  const reply = await reportReply(ctx, view, { fresh: kind === 'audit.refresh' });
   // A card clicked in a group space follows GROUP_REPLY like the command did.
-  await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
+  await answerWithReport(ctx, view, { fresh: kind === 'audit.refresh' });
+}
+
+/** Where the progress message goes: where the report will (privately under GROUP_REPLY=dm). */
+function progressOutlet(conversation: Conversation): ProgressOutlet {
+  return {
+    post: (markdown) => conversation.sayWhereReportGoes({ markdown }),
+    edit: (message, markdown) => conversation.edit(message, markdown),
+    remove: (messageId) => conversation.remove(messageId),
+  };
+}
+
+/**
+ * Makes and posts the report; a long one shows progress meanwhile, removed once the card is
+ * posted. On failure the progress message, if shown, becomes the answer; otherwise the
+ * pipeline answers as usual.
+ */
+async function answerWithReport(
+  ctx: CommandContext,
+  view: ReportView,
+  options: { fresh: boolean },
+): Promise<void> {
+  const progress = new AuditProgress({
+    outlet: progressOutlet(ctx.conversation),
+    logger: ctx.logger,
+  });
+  let reply: Reply;
+  try {
+    reply = await reportReply(ctx, view, { ...options, progress });
+  } catch (err) {
+    if (!(err instanceof NotConnectedError) && (await failInPlace(ctx, progress, view, err))) {
+      return;
+    }
+    await progress.finish();
+    throw err;
+  }
+  try {
+    await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
+  } finally {
+    // Gone either way: after a failed post the event may be tried again from the start.
+    await progress.finish();
+  }
+}
+
+/**
+ * Turns the progress message into the failure answer, keeping the pipeline's rule that error
+ * details go to the person alone: a progress message in a group space becomes the short note
+ * and the details go privately. False when no progress message was shown.
+ */
+async function failInPlace(
+  ctx: CommandContext,
+  progress: AuditProgress,
+  view: ReportView,
+  err: unknown,
+): Promise<boolean> {
+  const messages = await ctx.messages();
+  const explain = { recordingId: view.recordingId, hostEmail: view.hostEmail, command: 'audit' };
+  const error = errorReply(err, explain, messages);
+  const note = messages.t(AUDIT_FAILURE_NOTE);
+  const { conversation } = ctx;
+  const progressIsPrivate = !conversation.isGroup || conversation.reportsPrivately;
+  if (!(await progress.fail(progressIsPrivate ? error.markdown : note))) return false;
+  logFailure(ctx.logger, err, 'command failed for the person', { command: 'audit' });
+  if (!progressIsPrivate) await conversation.sayPrivately(error);
+  else if (conversation.isGroup) await conversation.say({ markdown: note });
+  return true;
 }
 
 /** The report card for one view of a recording, with its markdown fallback. */
 async function reportReply(
   ctx: CommandContext,
   view: ReportView,
-  options: { fresh: boolean },
+  options: { fresh: boolean; progress?: AuditProgress },
 ): Promise<Reply> {
   const { records, zone, locale } = await loadReport(ctx, view, options);
   const report = aggregateAccess(records);
@@ -73,18 +139,21 @@ async function reportReply(
 async function loadReport(
   ctx: CommandContext,
   view: ReportView,
-  options: { fresh: boolean },
+  options: { fresh: boolean; progress?: AuditProgress },
 ): Promise<{ records: AccessRecord[]; zone: ResolvedZone; locale: string }> {
   const { zone, locale } = await ctx.preferences(view.tz);
   const key = { recordingId: view.recordingId, hostEmail: view.hostEmail, zone: zone.zone };
   let records = options.fresh ? undefined : ctx.recordsCache.get(key);
   if (!records) {
+    const { progress } = options;
+    progress?.start(locale);
     records = await ctx.asPerson((http, token) =>
       fetchAccessDetail(http, {
         token,
         recordingId: view.recordingId,
         hostEmail: view.hostEmail,
         timezone: zone.zone,
+        onPage: progress ? (readSoFar) => progress.read(readSoFar) : undefined,
       }),
     );
     ctx.recordsCache.set(key, records);

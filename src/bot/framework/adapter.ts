@@ -188,6 +188,9 @@ export class FrameworkAdapter {
    * @example await adapter.handle(envelope);
    */
   async handle(envelope: WebhookEnvelope): Promise<void> {
+    // An edited message (ours, or a person's) is never a command; the framework skips
+    // messages:updated today, and this keeps it so whatever a later version does.
+    if (!handlesEvent(envelope)) return;
     const scope: EventScope = { envelope, work: [] };
     this.scopes.add(scope);
     try {
@@ -301,4 +304,12 @@ function isBlankText(message: WebexMessage & { files?: string[] }): boolean {
 
 function hasName(hook: WebexWebhook | Record<string, never> | false): hook is WebexWebhook {
   return typeof hook === 'object' && typeof hook.name === 'string';
+}
+
+/**
+ * Whether an event can mean something to the bot: everything but edits of messages.
+ * @example handlesEvent({ resource: 'messages', event: 'updated', … }) // false
+ */
+export function handlesEvent(envelope: Pick<WebhookEnvelope, 'resource' | 'event'>): boolean {
+  return !(envelope.resource === 'messages' && envelope.event === 'updated');
 }

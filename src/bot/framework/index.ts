@@ -2,6 +2,7 @@
 export {
   EventReadError,
   FrameworkAdapter,
+  handlesEvent,
   type BotIdentity,
   type FrameworkAdapterOptions,
   type FrameworkCardAction,

@@ -1,11 +1,16 @@
 /**
  * `/messages`: post (JSON or multipart with one `files` part), read, list newest first with
- * `Link` paging, and delete. Posting to a person creates the direct room on first use.
+ * `Link` paging, edit (text and markdown only, at most 10 times) and delete. Posting to a person creates the direct room on first use.
  */
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { callerOf, parseMax, requireAuth, sendWebexError } from '../http';
-import { checkMessageInput, type MessageInput } from '../message-input';
+import {
+  MAX_MESSAGE_EDITS,
+  checkMessageEdit,
+  checkMessageInput,
+  type MessageInput,
+} from '../message-input';
 import { renderMentions, type MentionDirectory } from '../mentions';
 import { messageView } from '../present';
 import type { SandboxMessage, SandboxPerson, SandboxRoom, SandboxState } from '../state';
@@ -241,6 +246,58 @@ export function messagesRouter(ctx: RouteContext): Router {
     if (!message) {
       sendWebexError(res, 404, NOT_FOUND);
       return;
+    }
+    res.json(messageView(message));
+  });
+
+  router.put('/messages/:messageId', (req, res) => {
+    const me = callerOf(res).person;
+    const message = readableMessage(world, req.params.messageId, me.id);
+    if (!message) {
+      sendWebexError(res, 404, NOT_FOUND);
+      return;
+    }
+    if (message.personId !== me.id) {
+      sendWebexError(res, 403, 'Only the author may edit this message.');
+      return;
+    }
+    const checked = checkMessageEdit(req.body);
+    if (!checked.ok) {
+      sendWebexError(res, 400, checked.message);
+      return;
+    }
+    const edit = checked.value;
+    if (edit.roomId !== message.roomId) {
+      sendWebexError(res, 400, 'roomId is not the room of this message.');
+      return;
+    }
+    if (message.files?.length || message.attachments?.length) {
+      sendWebexError(
+        res,
+        400,
+        'Editing messages with files or attachments is currently unsupported.',
+      );
+      return;
+    }
+    if ((state.messageEdits.get(message.id)?.length ?? 0) >= MAX_MESSAGE_EDITS) {
+      sendWebexError(
+        res,
+        400,
+        `The edit limit of ${MAX_MESSAGE_EDITS} edits for this message has been reached.`,
+      );
+      return;
+    }
+    if (edit.markdown !== undefined) {
+      const rendered = renderMentions(edit.markdown, directory(state));
+      world.editMessage(message, {
+        markdown: edit.markdown,
+        html: rendered.html,
+        text: edit.text ?? rendered.text,
+        mentionedPeople: rendered.mentionedPeople,
+        mentionedGroups: rendered.mentionedGroups.length ? rendered.mentionedGroups : undefined,
+      });
+    } else {
+      world.editMessage(message, { text: edit.text });
     }
     res.json(messageView(message));
   });

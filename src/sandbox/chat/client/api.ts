@@ -20,6 +20,8 @@ export interface WireMessage {
   files?: string[];
   attachments?: Array<{ contentType: string; content: unknown }>;
   created: string;
+  /** Present once the author has edited the message. */
+  updated?: string;
 }
 
 /** What a user sends: Webex's POST /messages body. */

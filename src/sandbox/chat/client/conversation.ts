@@ -1,6 +1,7 @@
 /**
  * The open space: polls `GET /messages` every half second and keeps the list in step,
- * drawing each message once (cards keep their input state) and following new ones down.
+ * drawing each message once (cards keep their input state), redrawing one in place when its
+ * author edits it (`updated` changes), and following new ones down.
  */
 import type { WebexApi, WireMessage } from './api.js';
 import { renderMessage, type MessageContext } from './message-view.js';
@@ -73,6 +74,16 @@ export class Conversation {
     let previous: Element | null = null;
     for (const message of messages) {
       let element = this.shown.get(message.id);
+      if (element && element.dataset.updated !== message.updated) {
+        // Edited (only text can be): draw it again where it stands.
+        const redrawn = renderMessage(message, {
+          ...this.ctx,
+          keepObjectUrl: (url) => this.objectUrls.push(url),
+        });
+        element.replaceWith(redrawn);
+        element = redrawn;
+        this.shown.set(message.id, element);
+      }
       if (!element) {
         element = renderMessage(message, {
           ...this.ctx,

@@ -43,6 +43,13 @@ function header(message: WireMessage, name: string): HTMLElement {
   when.dateTime = message.created;
   when.textContent = time(message.created);
   meta.append(who, when);
+  if (message.updated) {
+    const edited = document.createElement('span');
+    edited.className = 'edited';
+    edited.textContent = '(edited)';
+    edited.title = new Date(message.updated).toLocaleString();
+    meta.append(edited);
+  }
   if (message.parentId) {
     const thread = document.createElement('span');
     thread.className = 'thread';
@@ -81,6 +88,7 @@ export function renderMessage(message: WireMessage, ctx: MessageContext): HTMLEl
   const item = document.createElement('li');
   item.className = 'message';
   item.dataset.id = message.id;
+  if (message.updated) item.dataset.updated = message.updated;
   item.dataset.from =
     message.personId === ctx.botId ? 'bot' : message.personId === ctx.myId ? 'me' : 'other';
   if (message.parentId) item.classList.add('reply');
