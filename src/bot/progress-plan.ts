@@ -5,7 +5,7 @@
  * one more is kept for turning the message into the error text). No I/O and no timers here:
  * ./commands/progress.ts does the sending.
  */
-import { numberFormat } from '../report/time';
+import type { Translator } from '../report/i18n';
 
 export interface ProgressPolicy {
   /** Audits that finish sooner post nothing extra. */
@@ -94,28 +94,16 @@ export function progressAnswered(state: ProgressState, now: number, ok: boolean)
 }
 
 /**
- * The wording, in one place so it can be localised; numbers follow the person's locale.
- * `{read}` and `{expected}` are filled in by {@link progressText}.
+ * The progress message's markdown, in the person's language (`progress.*` in
+ * cards/locales/). Webex's accessDetail says nothing of the total, so without an `expected`
+ * count it says how many are read so far.
+ * @example progressText(1200, english()) // 'Reading the access report… 1,200 read so far'
+ * @example progressText(1200, english(), 2500) // 'Reading the access report… 1,200 of about 2,500'
  */
-export const PROGRESS_TEXT = {
-  started: 'Reading the access report…',
-  readSoFar: 'Reading the access report… {read} read so far',
-  readOfAbout: 'Reading the access report… {read} of about {expected}',
-} as const;
-
-/**
- * The progress message's markdown. Webex's accessDetail says nothing of the total, so without
- * an `expected` count it says how many are read so far.
- * @example progressText(1200, 'en-US') // 'Reading the access report… 1,200 read so far'
- * @example progressText(1200, 'en-US', 2500) // 'Reading the access report… 1,200 of about 2,500'
- */
-export function progressText(read: number, locale: string, expected?: number): string {
-  const format = numberFormat(locale);
+export function progressText(read: number, messages: Translator, expected?: number): string {
   if (expected !== undefined && expected >= read) {
-    return PROGRESS_TEXT.readOfAbout
-      .replace('{read}', format.format(read))
-      .replace('{expected}', format.format(expected));
+    return messages.t('progress.readOfAbout', { read, expected });
   }
-  if (read === 0) return PROGRESS_TEXT.started;
-  return PROGRESS_TEXT.readSoFar.replace('{read}', format.format(read));
+  if (read === 0) return messages.t('progress.started');
+  return messages.t('progress.readSoFar', { read });
 }

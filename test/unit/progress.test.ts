@@ -3,6 +3,7 @@
  * sends, both on a fake clock.
  */
 import pino from 'pino';
+import { english, translatorFor } from '../../src/locales';
 import {
   AuditProgress,
   type ProgressClock,
@@ -124,17 +125,21 @@ describe('decideProgress', () => {
 
 describe('progressText', () => {
   it('says how many are read, in the person’s locale', () => {
-    expect(progressText(1200, 'en-US')).toBe('Reading the access report… 1,200 read so far');
-    expect(progressText(1200, 'de-DE')).toBe('Reading the access report… 1.200 read so far');
-    expect(progressText(0, 'en-US')).toBe('Reading the access report…');
+    expect(progressText(1200, english())).toBe('Reading the access report… 1,200 read so far');
+    expect(progressText(1200, translatorFor('de-DE'))).toBe(
+      'Zugriffsbericht wird gelesen… 1.200 bisher gelesen',
+    );
+    expect(progressText(0, english())).toBe('Reading the access report…');
   });
 
   it('gives the expected total when one is known', () => {
-    expect(progressText(1200, 'en-US', 2500)).toBe(
+    expect(progressText(1200, english(), 2500)).toBe(
       'Reading the access report… 1,200 of about 2,500',
     );
     // An estimate already passed is no longer "about" anything.
-    expect(progressText(2600, 'en-US', 2500)).toBe('Reading the access report… 2,600 read so far');
+    expect(progressText(2600, english(), 2500)).toBe(
+      'Reading the access report… 2,600 read so far',
+    );
   });
 });
 

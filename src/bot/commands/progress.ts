@@ -2,7 +2,9 @@
  * The progress message of a long audit: posted, edited and removed as ../progress-plan.ts
  * decides. Sending never fails the audit: a failed post or edit is logged and progress stops.
  */
+import { english, translatorFor } from '../../locales';
 import type { Logger } from '../../log';
+import type { Translator } from '../../report/i18n';
 import {
   PROGRESS_POLICY,
   decideProgress,
@@ -65,7 +67,7 @@ export class AuditProgress {
   private sending: Promise<void> = Promise.resolve();
   private timer: unknown;
   private ended = false;
-  private locale = 'en-US';
+  private messages: Translator = english();
 
   constructor(private readonly options: AuditProgressOptions) {
     this.clock = options.clock ?? systemClock;
@@ -78,7 +80,7 @@ export class AuditProgress {
    * at `showAfterMs`. Numbers are written for `locale`.
    */
   start(locale: string): void {
-    this.locale = locale;
+    this.messages = translatorFor(locale);
     this.state = progressStarted(this.clock.now());
     this.timer = this.clock.setTimeout(() => this.update(), this.policy.showAfterMs);
   }
@@ -129,7 +131,7 @@ export class AuditProgress {
     if (decision === 'none') return;
     const read = this.readSoFar;
     this.state = progressSending(this.state, decision, read);
-    const markdown = progressText(read, this.locale);
+    const markdown = progressText(read, this.messages);
     this.sending = this.send(decision, markdown).then((ok) => {
       this.state = progressAnswered(this.state, this.clock.now(), ok);
     });
