@@ -22,7 +22,14 @@ import { cpuRounds, type CpuCellResult, type CpuPlan, type CpuSubject } from './
 import type { CsvProbeResult } from './csv-probe';
 import type { Row } from './report';
 import { median, percentile, summarize } from './stats';
-import { exchange, postAs, runCell, type BenchContext, type BenchUserInfo } from './turnaround';
+import {
+  exchange,
+  isCard,
+  postAs,
+  runCell,
+  type BenchContext,
+  type BenchUserInfo,
+} from './turnaround';
 
 const MB = 1024 * 1024;
 
@@ -97,6 +104,7 @@ export async function auditScenario(
       const cell = await runCell(ctx, {
         botKey: 'audit',
         text: `audit ${recording.id}`,
+        isAnswer: isCard,
         concurrency,
         rounds: concurrency === 1 ? plan.single : plan.many,
         capMs: 40_000,
@@ -533,7 +541,14 @@ export async function memoryScenario(
   const reports: unknown[] = [];
   for (let i = 0; i < runs; i++) {
     await bot.memoryStart();
-    await exchange(ctx, ctx.users[i % ctx.users.length], 'audit', `audit ${big.id}`);
+    await exchange(
+      ctx,
+      ctx.users[i % ctx.users.length],
+      'audit',
+      `audit ${big.id}`,
+      undefined,
+      isCard,
+    );
     const report = await bot.memoryStop();
     rss.push((report.rssPeak - report.rssStart) / MB);
     heap.push((report.heapPeak - report.heapStart) / MB);

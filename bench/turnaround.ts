@@ -38,16 +38,22 @@ export async function postAs(ctx: BenchContext, token: string, body: object): Pr
 }
 
 /** One exchange: the user says `text` to bot `botKey`; returns ms and the bot's answer. */
+/** A message with a card: the report, not the progress message a long audit posts first. */
+export const isCard = (message: SandboxMessage): boolean => Boolean(message.attachments?.length);
+
 export async function exchange(
   ctx: BenchContext,
   user: BenchUserInfo,
   botKey: string,
   text: string,
   timeoutMs?: number,
+  isAnswer: (message: SandboxMessage) => boolean = () => true,
 ): Promise<{ ms: number; answer: SandboxMessage }> {
   const roomId = user.rooms[botKey];
   const asked = ctx.watch.next(roomId, (m) => m.personId === user.id, { timeoutMs });
-  const answered = ctx.watch.nextFromBot(roomId, 1, timeoutMs);
+  const answered = ctx.watch.next(roomId, (m) => ctx.watch.botIds.has(m.personId) && isAnswer(m), {
+    timeoutMs,
+  });
   await postAs(ctx, user.token, { roomId, text });
   const [question, answer] = await Promise.all([asked, answered]);
   return { ms: answer.at - question.at, answer: answer.message };
@@ -73,6 +79,8 @@ export interface CellOptions {
   capMs: number;
   /** False when the answer is not the expected one (counted as a failure). */
   check: (answer: SandboxMessage) => boolean;
+  /** Which of the bot's messages is the answer (default: its first); e.g. a card, not progress. */
+  isAnswer?: (message: SandboxMessage) => boolean;
 }
 
 function botCalls(ctx: BenchContext, participants: BenchUserInfo[]) {
@@ -104,7 +112,9 @@ export async function runCell(ctx: BenchContext, options: CellOptions): Promise<
     );
     ctx.sandbox.faults.resetCounts();
     const results = await Promise.all(
-      participants.map((user) => exchange(ctx, user, options.botKey, options.text)),
+      participants.map((user) =>
+        exchange(ctx, user, options.botKey, options.text, undefined, options.isAnswer),
+      ),
     );
     // Anything the bot does right after its answer belongs to this exchange too.
     await sleep(50);

@@ -23,7 +23,7 @@ export class MessageWatch {
    */
   constructor(
     state: SandboxState,
-    private readonly botIds: ReadonlySet<string>,
+    readonly botIds: ReadonlySet<string>,
   ) {
     const messages = state.messages;
     const push = messages.push.bind(messages);

@@ -161,7 +161,9 @@ export class SandboxWorld {
   }
 
   deleteMessage(message: SandboxMessage, actorId: string): void {
-    this.state.messages = this.state.messages.filter((m) => m.id !== message.id);
+    // In place: whoever watches the list (the bench, tests) keeps seeing new messages.
+    const at = this.state.messages.findIndex((m) => m.id === message.id);
+    if (at >= 0) this.state.messages.splice(at, 1);
     const room = this.state.rooms.get(message.roomId);
     if (room) {
       this.emit('messages', 'deleted', room, actorId, messageEventData(message), {

@@ -177,6 +177,21 @@ describe('sandbox messages', () => {
     expect((await call(sandbox, s.host.token, 'GET', path)).status).toBe(404);
   });
 
+  it('keeps its message list in place across a delete, so a watcher sees what comes after', async () => {
+    const watched = sandbox.state.messages;
+    const sent = await call(sandbox, s.host.token, 'POST', '/messages', {
+      roomId: s.groupRoom.id,
+      text: 'gone soon',
+    });
+    await call(sandbox, s.host.token, 'DELETE', `/messages/${sent.body.id}`);
+    await call(sandbox, s.host.token, 'POST', '/messages', {
+      roomId: s.groupRoom.id,
+      text: 'after',
+    });
+    expect(watched.map((m) => m.text)).toContain('after');
+    expect(watched.map((m) => m.text)).not.toContain('gone soon');
+  });
+
   it('uploads a file as multipart and serves it to room members only', async () => {
     const form = new FormData();
     form.set('roomId', s.groupRoom.id);
