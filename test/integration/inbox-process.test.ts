@@ -7,8 +7,6 @@
  * behind a small proxy that records each delivery and the bot's answer to it.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import axios, { type AxiosInstance } from 'axios';
@@ -19,73 +17,18 @@ import type { SandboxMessage } from '../../src/sandbox/state';
 import { cardOf, cardText } from '../helpers/card-text';
 import { connectUrlOf, consent } from '../helpers/consent';
 import { freePort, sandboxBotEnv, spawnBot, type BotProcess } from '../helpers/bot-process';
+import { recordingProxy, type RecordingProxy } from '../helpers/recording-proxy';
+import { until as waitFor } from '../helpers/until';
+
+/** Waits up to a minute, checking every 50 ms: these tests restart real processes. */
+const until = (what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 60_000) =>
+  waitFor(what, condition, timeoutMs, 50);
 
 jest.setTimeout(120_000);
 
-interface Delivery {
-  body: Buffer;
-  headers: http.IncomingHttpHeaders;
-  status: number | 'no answer';
-}
-
-/** Forwards everything to the bot and records each webhook delivery with the bot's answer. */
-async function recordingProxy(botPort: () => number) {
-  const deliveries: Delivery[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      const isDelivery = req.url?.startsWith('/webhooks/') ?? false;
-      const forward = http.request(
-        {
-          host: '127.0.0.1',
-          port: botPort(),
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          if (isDelivery)
-            deliveries.push({ body, headers: req.headers, status: answer.statusCode ?? 0 });
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => {
-        if (isDelivery) deliveries.push({ body, headers: req.headers, status: 'no answer' });
-        res.writeHead(502).end();
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    deliveries,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function until(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 60_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 let sandbox: Sandbox;
 let dataDir: string;
-let proxy: Awaited<ReturnType<typeof recordingProxy>>;
+let proxy: RecordingProxy;
 let botPort = 0;
 const bots: BotProcess[] = [];
 let api: AxiosInstance;

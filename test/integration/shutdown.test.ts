@@ -8,91 +8,24 @@
  * each delivery (200, or no answer once it has stopped listening).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import axios from 'axios';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import { freePort, sandboxBotEnv, spawnBot, type BotProcess } from '../helpers/bot-process';
+import {
+  deliveredMessageId,
+  recordingProxy,
+  type RecordingProxy,
+} from '../helpers/recording-proxy';
+import { until } from '../helpers/until';
 
 jest.setTimeout(90_000);
-
-/** What the bot answered to one webhook delivery. */
-interface Delivery {
-  messageId?: string;
-  status: number | 'no answer';
-}
-
-/** Forwards every request to the bot and records its answer to each webhook delivery. */
-async function recordingProxy(botPort: number) {
-  const deliveries: Delivery[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const body = Buffer.concat(chunks);
-      let messageId: string | undefined;
-      try {
-        const envelope = JSON.parse(body.toString('utf8')) as {
-          resource?: string;
-          data?: { id?: string };
-        };
-        if (envelope.resource === 'messages') messageId = envelope.data?.id;
-      } catch {
-        // not a webhook delivery
-      }
-      const forward = http.request(
-        {
-          host: '127.0.0.1',
-          port: botPort,
-          method: req.method,
-          path: req.url,
-          headers: req.headers,
-        },
-        (answer) => {
-          const status = answer.statusCode ?? 0;
-          if (req.url?.startsWith('/webhooks/')) deliveries.push({ messageId, status });
-          res.writeHead(status, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      forward.on('error', () => {
-        if (req.url?.startsWith('/webhooks/')) deliveries.push({ messageId, status: 'no answer' });
-        res.writeHead(502).end();
-      });
-      forward.end(body);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return {
-    url,
-    deliveries,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-}
-
-async function until(
-  what: string,
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 30_000,
-) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 let sandbox: Sandbox;
 let dataDir: string;
 let bot: BotProcess | undefined;
-let proxy: Awaited<ReturnType<typeof recordingProxy>> | undefined;
+let proxy: RecordingProxy | undefined;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'audit-bot-shutdown-'));
@@ -110,7 +43,7 @@ afterAll(async () => {
 async function harness(dbName: string, userIndex: number) {
   const botPort = await freePort();
   await proxy?.close();
-  proxy = await recordingProxy(botPort);
+  proxy = await recordingProxy(() => botPort);
   const env = sandboxBotEnv(sandbox, {
     port: botPort,
     publicUrl: proxy.url,
@@ -157,7 +90,7 @@ async function harness(dbName: string, userIndex: number) {
   const deliveries = proxy.deliveries;
   const acknowledged = () =>
     deliveries.filter(
-      (d) => d.status === 200 && d.messageId && sent.get(d.messageId)?.startsWith('probe'),
+      (d) => d.status === 200 && sent.get(deliveredMessageId(d) ?? '')?.startsWith('probe'),
     ) ?? [];
 
   const inboxEmpty = async () => {
@@ -205,7 +138,7 @@ it('answers every webhook it acknowledged, once, across a SIGTERM mid-stream and
   // The next start answers what was stored but not finished.
   bot = await startBot();
   const ackedTexts = acknowledged()
-    .map((d) => sent.get(d.messageId ?? ''))
+    .map((d) => sent.get(deliveredMessageId(d) ?? ''))
     .sort();
   await until('a reply to every acknowledged message', async () => {
     return (await botReplies()).length >= ackedTexts.length;
