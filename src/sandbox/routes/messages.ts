@@ -250,17 +250,25 @@ export function messagesRouter(ctx: RouteContext): Router {
     res.json(messageView(message));
   });
 
-  router.put('/messages/:messageId', (req, res) => {
+  /** The caller's own message, or an answer saying why not (404 unseen, 403 someone else's). */
+  const ownMessage = (req: Request, res: Response, verb: 'edit' | 'delete') => {
     const me = callerOf(res).person;
-    const message = readableMessage(world, req.params.messageId, me.id);
+    const message = readableMessage(world, String(req.params.messageId), me.id);
     if (!message) {
       sendWebexError(res, 404, NOT_FOUND);
-      return;
+      return undefined;
     }
     if (message.personId !== me.id) {
-      sendWebexError(res, 403, 'Only the author may edit this message.');
-      return;
+      sendWebexError(res, 403, `Only the author may ${verb} this message.`);
+      return undefined;
     }
+    return { me, message };
+  };
+
+  router.put('/messages/:messageId', (req, res) => {
+    const own = ownMessage(req, res, 'edit');
+    if (!own) return;
+    const { message } = own;
     const checked = checkMessageEdit(req.body);
     if (!checked.ok) {
       sendWebexError(res, 400, checked.message);
@@ -303,16 +311,9 @@ export function messagesRouter(ctx: RouteContext): Router {
   });
 
   router.delete('/messages/:messageId', (req, res) => {
-    const me = callerOf(res).person;
-    const message = readableMessage(world, req.params.messageId, me.id);
-    if (!message) {
-      sendWebexError(res, 404, NOT_FOUND);
-      return;
-    }
-    if (message.personId !== me.id) {
-      sendWebexError(res, 403, 'Only the author may delete this message.');
-      return;
-    }
+    const own = ownMessage(req, res, 'delete');
+    if (!own) return;
+    const { me, message } = own;
     world.deleteMessage(message, me.id);
     res.status(204).end();
   });
