@@ -22,14 +22,6 @@ export function mulberry32(seed: number): Prng {
 }
 
 /**
- * A whole number in [min, max] (both inclusive).
- * @example randomInt(mulberry32(1), 1, 6) // a die roll
- */
-export function randomInt(rand: Prng, min: number, max: number): number {
-  return min + Math.floor(rand() * (max - min + 1));
-}
-
-/**
  * One element of a non-empty list.
  * @example pick(mulberry32(7), ['a', 'b', 'c'])
  */
