@@ -162,6 +162,7 @@ class ChatPage {
     const panel = byId<HTMLDetailsElement>('recordings-panel');
     // On a phone the list would push the conversation away: it starts folded there.
     panel.open = !NARROW.matches;
+    NARROW.addEventListener('change', () => (panel.open = !NARROW.matches));
     byId<HTMLUListElement>('recordings').replaceChildren(
       ...this.facts.recordings.map((recording) => {
         const item = document.createElement('li');
