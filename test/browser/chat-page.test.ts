@@ -6,6 +6,7 @@
 import { startStack, type SandboxMessage, type TestStack } from '../helpers/stack';
 import { ChatPage, visibleText } from './helpers/chat-page';
 import {
+  downwardOverflow,
   inMessageView,
   overflowOf,
   scrollUpForOlder,
@@ -155,6 +156,8 @@ describe('the chat page at phone width', () => {
     const box = await help.boundingBox();
     expect(box!.x + box!.width).toBeLessThanOrEqual(420);
     expect(await sidewaysOverflow(chat.page)).toBe(0);
+    // A tall card scrolls inside the message list; the page itself stays put.
+    expect(await downwardOverflow(chat.page)).toBeLessThanOrEqual(0);
   });
 });
 

@@ -32,6 +32,15 @@ export async function sidewaysOverflow(page: Page): Promise<number> {
 }
 
 /**
+ * How far the page is taller than the window (0: the top bar and the composer both stay in
+ * view; only the message list scrolls).
+ * @example expect(await downwardOverflow(chat.page)).toBe(0);
+ */
+export async function downwardOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollHeight - window.innerHeight);
+}
+
+/**
  * How far an element's content is wider than its box (0: everything wraps inside it).
  * @example expect(await overflowOf(bubble)).toBe(0);
  */

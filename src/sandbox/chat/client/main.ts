@@ -71,10 +71,20 @@ class ChatPage {
       },
       (text, mentionBot) => this.send(text, mentionBot),
     );
-    for (const user of facts.users) {
-      const option = new Option(`${user.displayName} <${user.email}>`, user.email);
-      this.userSelect.append(option);
-    }
+    const nameUsers = () => {
+      // A phone has no room for the address: the name alone, the address as its tooltip.
+      for (const option of Array.from(this.userSelect.options)) {
+        const user = facts.users.find((u) => u.email === option.value);
+        if (!user) continue;
+        option.textContent = NARROW.matches
+          ? user.displayName
+          : `${user.displayName} <${user.email}>`;
+        option.title = user.email;
+      }
+    };
+    for (const user of facts.users) this.userSelect.append(new Option('', user.email));
+    nameUsers();
+    NARROW.addEventListener('change', nameUsers);
     this.userSelect.addEventListener('change', () => this.selectUser(this.userSelect.value));
     this.listRecordings();
   }
