@@ -24,6 +24,13 @@ export interface WireMessage {
   updated?: string;
 }
 
+/** Which page of `GET /messages` to read. */
+export interface MessagePage {
+  max?: number;
+  beforeMessage?: string;
+  before?: string;
+}
+
 /** What a user sends: Webex's POST /messages body. */
 export type OutgoingMessage = { roomId: string } & ({ text: string } | { markdown: string });
 
@@ -99,9 +106,14 @@ export class WebexApi {
     });
   }
 
-  /** The room's latest messages, oldest first. */
-  async messages(roomId: string, max = 50): Promise<WireMessage[]> {
-    const query = new URLSearchParams({ roomId, max: String(max) });
+  /**
+   * A page of the room's messages, oldest first: the newest `max`, or with `beforeMessage`
+   * (an ID) or `before` (an ISO time) the `max` sent before that, as Webex pages them.
+   */
+  async messages(roomId: string, page: MessagePage = {}): Promise<WireMessage[]> {
+    const query = new URLSearchParams({ roomId, max: String(page.max ?? 50) });
+    if (page.beforeMessage) query.set('beforeMessage', page.beforeMessage);
+    if (page.before) query.set('before', page.before);
     const response = await this.call(`/v1/messages?${query.toString()}`);
     if (!response.ok) throw await failure(response, 'Reading messages');
     const body = (await response.json()) as { items: WireMessage[] };

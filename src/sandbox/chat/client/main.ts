@@ -6,6 +6,7 @@
 import { loadFacts, WebexApi, type Facts, type FactsRoom, type FactsUser } from './api.js';
 import { Composer, outgoing } from './composer.js';
 import { Conversation } from './conversation.js';
+import type { PickerMember } from './mention-picker.js';
 
 function byId<T extends HTMLElement>(id: string): T {
   const element = document.getElementById(id);
@@ -28,6 +29,21 @@ function spaceName(facts: Facts, room: FactsRoom): string {
   return room.type === 'direct' ? facts.bot.displayName : room.title;
 }
 
+/** Who `me` can mention in `room`: the bot first, then the other people, by name. */
+function membersOf(facts: Facts, room: FactsRoom, me: FactsUser): PickerMember[] {
+  const people = facts.users
+    .filter((user) => user.id !== me.id && room.memberEmails.includes(user.email))
+    .map((user) => ({ id: user.id, displayName: user.displayName, detail: user.email }))
+    .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  const bot = room.memberEmails.includes(facts.bot.email)
+    ? [{ id: facts.bot.id, displayName: facts.bot.displayName, detail: 'Bot' }]
+    : [];
+  return [...bot, ...people];
+}
+
+/** The width below which the page takes its one-column phone layout (as app.css). */
+const NARROW = window.matchMedia('(max-width: 720px)');
+
 class ChatPage {
   private readonly userSelect = byId<HTMLSelectElement>('user');
   private readonly spaceList = byId<HTMLUListElement>('spaces');
@@ -49,14 +65,26 @@ class ChatPage {
         form: byId<HTMLFormElement>('composer'),
         input: byId<HTMLTextAreaElement>('input'),
         mention,
+        picker: byId<HTMLUListElement>('mention-picker'),
+        hint: byId<HTMLElement>('composer-hint'),
         error: this.errors,
       },
       (text, mentionBot) => this.send(text, mentionBot),
     );
-    for (const user of facts.users) {
-      const option = new Option(`${user.displayName} <${user.email}>`, user.email);
-      this.userSelect.append(option);
-    }
+    const nameUsers = () => {
+      // A phone has no room for the address: the name alone, the address as its tooltip.
+      for (const option of Array.from(this.userSelect.options)) {
+        const user = facts.users.find((u) => u.email === option.value);
+        if (!user) continue;
+        option.textContent = NARROW.matches
+          ? user.displayName
+          : `${user.displayName} <${user.email}>`;
+        option.title = user.email;
+      }
+    };
+    for (const user of facts.users) this.userSelect.append(new Option('', user.email));
+    nameUsers();
+    NARROW.addEventListener('change', nameUsers);
     this.userSelect.addEventListener('change', () => this.selectUser(this.userSelect.value));
     this.listRecordings();
   }
@@ -110,7 +138,11 @@ class ChatPage {
       room.type === 'group'
         ? `Group space with ${room.memberEmails.length} members. Mention the bot to talk to it; it answers reports privately in your direct space.`
         : `Your direct space with the bot, as ${this.user.displayName} (${this.user.timezone ?? 'no time zone on the profile'}).`;
-    this.composer.setGroup(room.type === 'group');
+    this.composer.setSpace({
+      isGroup: room.type === 'group',
+      members: membersOf(this.facts, room, this.user),
+      bot: this.facts.bot,
+    });
     const query = new URLSearchParams({ user: this.user.email, space: room.id });
     window.history.replaceState(null, '', `?${query.toString()}`);
 
@@ -130,12 +162,17 @@ class ChatPage {
 
   private async send(text: string, mentionBot: boolean): Promise<void> {
     if (!this.room) return;
-    const mention = mentionBot ? this.facts.bot : undefined;
-    await new WebexApi(this.user.token).send(outgoing(this.room.id, text, mention));
+    const prefix = mentionBot ? this.facts.bot : undefined;
+    const message = outgoing(this.room.id, text, this.composer.members(), prefix);
+    await new WebexApi(this.user.token).send(message);
     this.conversation?.refresh();
   }
 
   private listRecordings(): void {
+    const panel = byId<HTMLDetailsElement>('recordings-panel');
+    // On a phone the list would push the conversation away: it starts folded there.
+    panel.open = !NARROW.matches;
+    NARROW.addEventListener('change', () => (panel.open = !NARROW.matches));
     byId<HTMLUListElement>('recordings').replaceChildren(
       ...this.facts.recordings.map((recording) => {
         const item = document.createElement('li');
@@ -145,7 +182,10 @@ class ChatPage {
         const detail = document.createElement('small');
         detail.textContent = `${recording.accessRecords.toLocaleString()} access records · host ${recording.hostEmail}`;
         button.append(detail);
-        button.addEventListener('click', () => this.composer.fill(`audit ${recording.id}`));
+        button.addEventListener('click', () => {
+          this.composer.fill(`audit ${recording.id}`);
+          if (NARROW.matches) panel.open = false;
+        });
         item.append(button);
         return item;
       }),
