@@ -379,11 +379,13 @@ export class SqlStore implements Store {
     const params = [c.now, c.now, ...c.kinds];
     // PostgreSQL: a replica skips the row another is claiming and takes the next due one. The
     // outer condition is checked again on the row as updated, so a job goes to one replica
-    // either way; SQLite runs the statement under its write lock.
+    // either way; SQLite runs the statement under its write lock. `=`, not `IN`: PostgreSQL
+    // may rescan an `IN` subquery per row, and with SKIP LOCKED each rescan finds another job
+    // (one claim took them all); a scalar subquery runs once.
     const skipLocked = this.db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
     const [row] = await this.db.query(
       `UPDATE scheduled_jobs SET lease_holder = ?, lease_until = ?, attempts = attempts + 1
-       WHERE job_key IN (
+       WHERE job_key = (
            SELECT job_key FROM scheduled_jobs WHERE ${claimable}
            ORDER BY next_run_at, job_key LIMIT 1 ${skipLocked})
          AND ${claimable}

@@ -487,10 +487,22 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         leaseHolder: 'a',
         leaseUntil: T0 + 1200,
       });
+      // One job per claim: the other due one is still free.
+      expect((await store.getJob(later.key))?.leaseHolder).toBeUndefined();
       const second = await store.claimDueJob(claimOf(kind, 'b', T0 + 200));
       expect(second?.key).toBe(later.key);
       expect(await store.claimDueJob(claimOf(kind, 'c', T0 + 200))).toBeNull();
       expect(await store.getJob(otherKind.key)).toMatchObject({ attempts: 0 });
+    });
+
+    it('leases one job per claim when many are due at once', async () => {
+      const kind = id('kind');
+      const due = Array.from({ length: 10 }, () => job(kind));
+      for (const j of due) await store.saveJob(j);
+      expect(await store.claimDueJob(claimOf(kind, 'a', T0))).not.toBeNull();
+      const leased = [];
+      for (const j of due) if ((await store.getJob(j.key))?.leaseHolder) leased.push(j.key);
+      expect(leased).toHaveLength(1);
     });
 
     it('gives a due job to exactly one of two stores racing for it', async () => {
