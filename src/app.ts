@@ -103,6 +103,7 @@ export async function startApp({
     const scheduler = new Scheduler({
       store,
       logger,
+      metrics,
       clock,
       holder: replicaId,
       drainMs: config.shutdownGraceSeconds * 1000,

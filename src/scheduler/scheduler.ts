@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { z } from 'zod';
 import type { Logger } from '../log';
+import type { Metrics } from '../metrics';
 import type { ScheduledJob, Store } from '../store/store';
 import { systemClock, type Clock } from './clock';
 import {
@@ -64,6 +65,7 @@ export type SchedulerStore = Pick<
 export interface SchedulerOptions {
   store: SchedulerStore;
   logger: Pick<Logger, 'info' | 'warn' | 'error'>;
+  metrics?: Pick<Metrics, 'scheduledJobs'>;
   clock?: Clock;
   /** Unique to this process run; defaults to host, pid and a random suffix. */
   holder?: string;
@@ -288,7 +290,10 @@ export class Scheduler {
       ended = { ok: true, result };
     } catch (err) {
       // Interrupted by a stop: stop() hands the job back without counting this attempt.
-      if (this.stopping.signal.aborted) return;
+      if (this.stopping.signal.aborted) {
+        this.count(job, 'interrupted');
+        return;
+      }
       logger.warn({ err, key: job.key, kind: job.kind, attempt: job.attempts }, 'job failed');
       const message = err instanceof Error ? err.message : String(err);
       ended = { ok: false, error: message.slice(0, ERROR_KEPT_CHARS) };
@@ -296,6 +301,7 @@ export class Scheduler {
       clearInterval(renewal);
       this.stopping.signal.removeEventListener('abort', interrupt);
     }
+    this.count(job, ended.ok ? 'ok' : 'failed');
     const outcome = outcomeOfRun(
       { recurrence: parseRecurrence(job.recurrence), attempts: job.attempts },
       ended,
@@ -308,6 +314,10 @@ export class Scheduler {
     });
     // Cancelled while it ran, or the lease lapsed and another replica took the job over.
     if (!kept) logger.info({ key: job.key }, 'job ended after it was cancelled or taken over');
+  }
+
+  private count(job: ScheduledJob, outcome: 'ok' | 'failed' | 'interrupted'): void {
+    this.options.metrics?.scheduledJobs.inc({ kind: job.kind, outcome });
   }
 
   /** The payload, or undefined (logged) when it cannot be read: the job is then deleted. */

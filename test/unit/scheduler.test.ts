@@ -3,6 +3,7 @@
  * how often, what is left in the store afterwards, and how a stop or a lost lease ends a run.
  */
 import { z } from 'zod';
+import { createMetrics } from '../../src/metrics';
 import { ManualClock } from '../../src/scheduler/clock';
 import { Scheduler, type JobContext, type SchedulerOptions } from '../../src/scheduler/scheduler';
 import { openStore, type Store } from '../../src/store';
@@ -76,7 +77,8 @@ it('runs each occurrence of a recurring job once, and keeps the job', async () =
 });
 
 it('backs a failing job off, counting attempts and keeping the error, until it succeeds', async () => {
-  const s = scheduler();
+  const metrics = createMetrics();
+  const s = scheduler({ metrics });
   const attempts: number[] = [];
   s.register('flaky', async ({ attempt }) => {
     attempts.push(attempt);
@@ -99,6 +101,8 @@ it('backs a failing job off, counting attempts and keeping the error, until it s
   await s.wake();
   expect(attempts).toEqual([1, 2, 3]);
   expect(await store.getJob('f')).toBeNull(); // a one-shot job, done at last
+  const runs = (await metrics.scheduledJobs.get()).values.map((v) => [v.labels.outcome, v.value]);
+  expect(Object.fromEntries(runs)).toEqual({ failed: 2, ok: 1 });
 });
 
 it('follows the handler: run again at a time it names, or end a recurring job', async () => {
@@ -157,7 +161,8 @@ it('keeps the next run of a job ensured again, e.g. by a restarted replica', asy
 });
 
 it('stop() aborts the running job and hands it back uncounted; another replica runs it', async () => {
-  const a = scheduler({ holder: 'A' });
+  const metrics = createMetrics();
+  const a = scheduler({ holder: 'A', metrics });
   const started = signal();
   const aborted = signal<unknown>();
   a.register('long', async ({ signal: abort }) => {
@@ -176,6 +181,10 @@ it('stop() aborts the running job and hands it back uncounted; another replica r
   await a.stop();
   await round;
   expect(String(await aborted.promise)).toMatch(/stopping/);
+  const runs = (await metrics.scheduledJobs.get()).values;
+  expect(runs.map((v) => [v.labels, v.value])).toEqual([
+    [{ kind: 'long', outcome: 'interrupted' }, 1],
+  ]);
   expect(await store.getJob('l')).toEqual({
     key: 'l',
     kind: 'long',
