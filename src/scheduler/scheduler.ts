@@ -173,7 +173,10 @@ export class Scheduler {
     if (this.queued) return this.queued;
     const round = this.tail.then(() => {
       this.queued = undefined;
-      return this.round();
+      // A round that threw must not stop the rounds after it (they chain on this one).
+      return this.round().catch((err: unknown) =>
+        this.options.logger.error({ err }, 'a scheduler round failed'),
+      );
     });
     this.queued = round;
     this.tail = round;
