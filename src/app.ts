@@ -17,6 +17,8 @@ import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
 import { Inbox } from './inbox/inbox';
+import type { Clock } from './scheduler/clock';
+import { Scheduler } from './scheduler/scheduler';
 import type { BotServices } from './bot/services';
 import { preloadCardTemplates } from './cards';
 import { ExpressReceiver, WEBHOOK_PATH } from './server/express-receiver';
@@ -54,6 +56,8 @@ export interface RunningApp {
   runtime: BotRuntime;
   store: Store;
   inbox: Inbox;
+  /** Runs the durable jobs (watches, digests, pruning); handlers are registered before start. */
+  scheduler: Scheduler;
   /**
    * Readiness 503 at once, no new claims, in-flight events get SHUTDOWN_GRACE_SECONDS, then
    * the unfinished ones are handed back; the receiver stores what arrives until then; the
@@ -67,6 +71,8 @@ export interface StartAppOptions {
   logger: Logger;
   /** Called once the server listens, before anything else starts. */
   deploy: (listenUrl: string) => Promise<Deployment> | Deployment;
+  /** The scheduler's time; tests move a ManualClock and wake the scheduler. Default: system. */
+  clock?: Clock;
 }
 
 /**
@@ -74,7 +80,12 @@ export interface StartAppOptions {
  * unreachable) reject with a StartupError.
  * @example const app = await startApp({ config, logger, deploy: () => deployment });
  */
-export async function startApp({ config, logger, deploy }: StartAppOptions): Promise<RunningApp> {
+export async function startApp({
+  config,
+  logger,
+  deploy,
+  clock,
+}: StartAppOptions): Promise<RunningApp> {
   // Listening first tells sandbox mode its URL; until init, the receiver answers "starting".
   const receiver = new ExpressReceiver({ port: config.port, host: config.host, logger });
   const { port, url: listenUrl } = await receiver.start();
@@ -88,11 +99,27 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
     });
     const openedStore = store;
     const metrics = createMetrics({ inboxDepth: () => openedStore.inboxDepth() });
-    const services = buildServices(config, logger, deployment, publicUrl, store, metrics);
+    const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const scheduler = new Scheduler({
+      store,
+      logger,
+      metrics,
+      clock,
+      holder: replicaId,
+      drainMs: config.shutdownGraceSeconds * 1000,
+    });
+    const services = buildServices(
+      config,
+      logger,
+      deployment,
+      publicUrl,
+      store,
+      metrics,
+      scheduler,
+    );
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
-    const replicaId = `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     const inbox = new Inbox({ store, replicaId, logger, metrics });
     let stopping = false;
 
@@ -146,6 +173,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
         if (note) await services.messenger.send(note.to, note.reply);
       },
     });
+    scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
 
     return {
@@ -154,6 +182,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
       runtime: started,
       store: openedStore,
       inbox,
+      scheduler,
       close: async () => {
         stopping = true;
         const graceMs = config.shutdownGraceSeconds * 1000;
@@ -162,6 +191,7 @@ export async function startApp({ config, logger, deploy }: StartAppOptions): Pro
         const [, linkedDone] = await Promise.all([
           inbox.stop(graceMs),
           inFlight.drain(graceMs),
+          scheduler.stop(),
           linger,
         ]);
         if (!linkedDone)
@@ -215,6 +245,7 @@ function buildServices(
   publicUrl: string,
   store: Store,
   metrics: Metrics,
+  scheduler: Scheduler,
 ): BotServices {
   const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
   const { clientId, clientSecret } = deployment.oauth;
@@ -225,6 +256,7 @@ function buildServices(
     metrics,
     http,
     store,
+    scheduler,
     messenger: new Messenger(http, deployment.botToken),
     recordsCache: new RecordsCache(),
     tokens: new PersonTokens({ http, store, key: deployment.tokenKey, clientId, clientSecret }),

@@ -34,6 +34,8 @@ export interface Metrics {
   inboxRetries: Counter<'resource'>;
   /** Events given up after their retries (the person was told where possible), by resource. */
   inboxFailed: Counter<'resource'>;
+  /** Scheduled job runs by kind and outcome: ok, failed (tried again later), interrupted (a stop). */
+  scheduledJobs: Counter<'kind' | 'outcome'>;
 }
 
 /**
@@ -119,6 +121,12 @@ export function createMetrics(sources: { inboxDepth?: InboxDepthSource } = {}): 
       name: 'audit_bot_inbox_failed_total',
       help: 'Events given up after their retries, by resource',
       labelNames: ['resource'],
+      registers: [registry],
+    }),
+    scheduledJobs: new Counter({
+      name: 'audit_bot_scheduled_jobs_total',
+      help: 'Scheduled job runs on this replica, by kind and outcome (ok, failed, interrupted)',
+      labelNames: ['kind', 'outcome'],
       registers: [registry],
     }),
   };

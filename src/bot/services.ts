@@ -3,6 +3,7 @@ import type { PersonTokens } from '../auth/person-tokens';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
+import type { Scheduler } from '../scheduler/scheduler';
 import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import type { RecordsCache } from './records-cache';
@@ -15,6 +16,8 @@ export interface BotServices {
   metrics: Metrics;
   http: WebexHttp;
   store: Store;
+  /** Durable jobs: one run across replicas (src/scheduler/). */
+  scheduler: Scheduler;
   messenger: Messenger;
   tokens: PersonTokens;
   linker: AccountLinker;

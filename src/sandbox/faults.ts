@@ -10,6 +10,9 @@
  *   DELETE /_sandbox/calls          reset the counters
  *   POST   /_sandbox/tokens/expire  {"token":"…"}: that access token expires now (refresh tests)
  *   GET    /_sandbox/unhandled      requests no sandbox route handled (unsupported SDK calls)
+ *   POST   /_sandbox/recordings/:id/access  [{"email","name","action":"view"|"download",
+ *                                   "accessTime"?}, …] (or {"records":[…]}): new accesses,
+ *                                   in accessDetail and accessSummary's counts at once
  *   GET    /_sandbox/delivery       webhook delivery settings: {"copies":1,"fanOut":[]}
  *   PUT    /_sandbox/delivery       {"copies":2} sends every delivery twice at once;
  *                                   {"fanOut":["http://127.0.0.1:A","http://127.0.0.1:B"]}

@@ -37,6 +37,12 @@ export interface SandboxOptions {
   seed?: boolean;
   /** Where webhook delivery failures and unhandled requests are reported; default stderr. */
   log?: (message: string) => void;
+  /**
+   * The clock of the Recording Report API (accessSummary's window, the time of added
+   * accesses), epoch ms; tests that move the bot's clock move this one with it. Default
+   * Date.now.
+   */
+  now?: () => number;
 }
 
 export interface Sandbox {
@@ -84,6 +90,7 @@ function buildApp(
   dispatcher: WebhookDispatcher,
   unhandled: string[],
   log: (message: string) => void,
+  now: () => number,
 ): Express {
   const { state } = ctx;
   const app = express();
@@ -101,6 +108,7 @@ function buildApp(
         set: (settings) => dispatcher.setDeliverySettings(settings),
       },
       unhandled: () => [...unhandled],
+      now,
     }),
   );
   app.use('/v1', faults.middleware());
@@ -114,7 +122,7 @@ function buildApp(
     webhooksRouter(ctx),
     attachmentActionsRouter(ctx),
     oauthRouter(state),
-    recordingsRouter(state),
+    recordingsRouter(state, { now }),
   ]) {
     app.use('/v1', router);
   }
@@ -146,11 +154,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const faults = new FaultInjector(state);
   const unhandled: string[] = [];
   let botToken = '';
+  const now = options.now ?? Date.now;
   if (options.seed ?? true) {
     botToken = seedSandbox(state).botToken;
-    seedRecordings(state);
+    seedRecordings(state, { now: now() });
   }
-  const app = buildApp({ state, world }, faults, dispatcher, unhandled, log);
+  const app = buildApp({ state, world }, faults, dispatcher, unhandled, log, now);
 
   const host = options.host ?? '127.0.0.1';
   const server = app.listen(options.port ?? 0, host);

@@ -115,6 +115,26 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE oauth_states ADD COLUMN used_at BIGINT`,
     ],
   },
+  // Version 6 is taken by the welcomed rooms (another branch); this one comes after it.
+  {
+    version: 7,
+    name: 'scheduled jobs',
+    statements: [
+      // The durable scheduler's jobs (src/scheduler/): one row per key, leased while it runs.
+      `CREATE TABLE scheduled_jobs (
+        job_key TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        recurrence TEXT,
+        next_run_at BIGINT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        lease_holder TEXT,
+        lease_until BIGINT
+      )`,
+      `CREATE INDEX scheduled_jobs_due ON scheduled_jobs (next_run_at)`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

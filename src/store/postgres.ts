@@ -76,6 +76,8 @@ class PostgresSession implements SqlSession {
 
 /** Statements go to any pooled connection; a transaction holds one connection throughout. */
 class PostgresDriver extends PostgresSession implements SqlDriver {
+  readonly dialect = 'postgres';
+
   constructor(private readonly pool: Pool) {
     super(pool);
   }

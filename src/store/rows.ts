@@ -1,6 +1,7 @@
 /** Row ↔ object mapping shared by the adapters (columns are snake_case, times epoch ms). */
 import {
   splitScopes,
+  type ScheduledJob,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
@@ -56,4 +57,19 @@ export function applyPatch(current: PersonSettings, patch: SettingsPatch): Perso
     else if (v !== undefined) next[field] = v;
   }
   return next;
+}
+
+export function jobFromRow(r: Row): ScheduledJob {
+  const job: ScheduledJob = {
+    key: String(r.job_key),
+    kind: String(r.kind),
+    payload: String(r.payload),
+    nextRunAt: msOf(r.next_run_at),
+    attempts: Number(r.attempts),
+  };
+  if (typeof r.recurrence === 'string') job.recurrence = r.recurrence;
+  if (typeof r.last_error === 'string') job.lastError = r.last_error;
+  if (typeof r.lease_holder === 'string') job.leaseHolder = r.lease_holder;
+  if (r.lease_until !== null && r.lease_until !== undefined) job.leaseUntil = msOf(r.lease_until);
+  return job;
 }

@@ -16,6 +16,8 @@ export interface SqlSession {
 }
 
 export interface SqlDriver extends SqlSession {
+  /** For the few statements written differently per database (e.g. `SKIP LOCKED`). */
+  readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one transaction: committed when it resolves, rolled back when it throws.
    * Statements inside must go through `tx`, not the driver.

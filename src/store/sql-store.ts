@@ -1,4 +1,11 @@
-import { accountFromRow, applyPatch, msOf, oauthStateFromRow, settingsOf } from './rows';
+import {
+  accountFromRow,
+  applyPatch,
+  jobFromRow,
+  msOf,
+  oauthStateFromRow,
+  settingsOf,
+} from './rows';
 import type { SqlDriver } from './sql-driver';
 import {
   joinScopes,
@@ -9,11 +16,15 @@ import {
   type InboxDepth,
   type InboxKey,
   type InboxOutcome,
+  type JobClaim,
+  type JobOutcome,
   type NewInboxEvent,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
   type RefreshClaim,
+  type ScheduledJob,
+  type ScheduledJobDefinition,
   type SettingsPatch,
   type Store,
 } from './store';
@@ -331,6 +342,95 @@ export class SqlStore implements Store {
       }
     }
     return depth;
+  }
+
+  async saveJob(
+    job: ScheduledJobDefinition,
+    options: { keepNextRun?: boolean } = {},
+  ): Promise<void> {
+    const definition =
+      'kind = excluded.kind, payload = excluded.payload, recurrence = excluded.recurrence';
+    const schedule = options.keepNextRun
+      ? ''
+      : ', next_run_at = excluded.next_run_at, attempts = 0, last_error = NULL';
+    await this.db.run(
+      `INSERT INTO scheduled_jobs (job_key, kind, payload, recurrence, next_run_at)
+       VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (job_key) DO UPDATE SET ${definition}${schedule}`,
+      [job.key, job.kind, job.payload, job.recurrence ?? null, job.nextRunAt],
+    );
+  }
+
+  async getJob(key: string): Promise<ScheduledJob | null> {
+    const [row] = await this.db.query('SELECT * FROM scheduled_jobs WHERE job_key = ?', [key]);
+    return row ? jobFromRow(row) : null;
+  }
+
+  async deleteJob(key: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM scheduled_jobs WHERE job_key = ?', [key]);
+    return changes > 0;
+  }
+
+  async claimDueJob(c: JobClaim): Promise<ScheduledJob | null> {
+    if (c.kinds.length === 0) return null;
+    const kinds = c.kinds.map(() => '?').join(', ');
+    const claimable = `(next_run_at <= ? AND (lease_until IS NULL OR lease_until <= ?)
+      AND kind IN (${kinds}))`;
+    const params = [c.now, c.now, ...c.kinds];
+    // PostgreSQL: a replica skips the row another is claiming and takes the next due one. The
+    // outer condition is checked again on the row as updated, so a job goes to one replica
+    // either way; SQLite runs the statement under its write lock. `=`, not `IN`: PostgreSQL
+    // may rescan an `IN` subquery per row, and with SKIP LOCKED each rescan finds another job
+    // (one claim took them all); a scalar subquery runs once.
+    const skipLocked = this.db.dialect === 'postgres' ? 'FOR UPDATE SKIP LOCKED' : '';
+    const [row] = await this.db.query(
+      `UPDATE scheduled_jobs SET lease_holder = ?, lease_until = ?, attempts = attempts + 1
+       WHERE job_key = (
+           SELECT job_key FROM scheduled_jobs WHERE ${claimable}
+           ORDER BY next_run_at, job_key LIMIT 1 ${skipLocked})
+         AND ${claimable}
+       RETURNING *`,
+      [c.holder, c.until, ...params, ...params],
+    );
+    return row ? jobFromRow(row) : null;
+  }
+
+  async renewJobLease(key: string, holder: string, until: number): Promise<boolean> {
+    const { changes } = await this.db.run(
+      'UPDATE scheduled_jobs SET lease_until = ? WHERE job_key = ? AND lease_holder = ?',
+      [until, key, holder],
+    );
+    return changes > 0;
+  }
+
+  async finishJob(key: string, holder: string, outcome: JobOutcome): Promise<boolean> {
+    const mine = 'job_key = ? AND lease_holder = ?';
+    const released = 'lease_holder = NULL, lease_until = NULL';
+    const { changes } =
+      outcome.status === 'delete'
+        ? await this.db.run(`DELETE FROM scheduled_jobs WHERE ${mine}`, [key, holder])
+        : outcome.status === 'reschedule'
+          ? await this.db.run(
+              `UPDATE scheduled_jobs SET ${released}, next_run_at = ?, attempts = 0,
+                 last_error = NULL WHERE ${mine}`,
+              [outcome.nextRunAt, key, holder],
+            )
+          : await this.db.run(
+              `UPDATE scheduled_jobs SET ${released}, next_run_at = ?, last_error = ?
+               WHERE ${mine}`,
+              [outcome.nextRunAt, outcome.error, key, holder],
+            );
+    return changes > 0;
+  }
+
+  async releaseJobs(holder: string): Promise<number> {
+    const { changes } = await this.db.run(
+      `UPDATE scheduled_jobs SET lease_holder = NULL, lease_until = NULL,
+         attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+       WHERE lease_holder = ?`,
+      [holder],
+    );
+    return changes;
   }
 
   async forgetPerson(personId: string): Promise<void> {

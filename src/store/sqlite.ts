@@ -71,6 +71,7 @@ class SqliteSession implements SqlSession {
  * between its statements, another caller's statement must not run inside it.
  */
 class SqliteDriver extends SqliteSession implements SqlDriver {
+  readonly dialect = 'sqlite';
   /** Settles when the last queued operation has finished. */
   private tail: Promise<unknown> = Promise.resolve();
 

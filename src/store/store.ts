@@ -121,6 +121,45 @@ export type InboxOutcome =
   | { status: 'failed'; now: number; error: string }
   | { status: 'retry'; nextAttemptAt: number; error: string };
 
+/**
+ * A job of the durable scheduler (src/scheduler/): one row per key, run by one replica at a
+ * time under a lease. Payload and recurrence are JSON the store does not read.
+ */
+export interface ScheduledJobDefinition {
+  /** Unique: saving a job under a key that exists replaces its definition. */
+  key: string;
+  /** Which handler runs it. */
+  kind: string;
+  payload: string;
+  /** How it repeats; absent for a job that runs once and is then deleted. */
+  recurrence?: string;
+  nextRunAt: number;
+}
+
+export interface ScheduledJob extends ScheduledJobDefinition {
+  /** Runs begun since the last success (a claim counts one; a success resets it to 0). */
+  attempts: number;
+  lastError?: string;
+  leaseHolder?: string;
+  leaseUntil?: number;
+}
+
+/** A lease asked for by {@link Store.claimDueJob}. */
+export interface JobClaim {
+  holder: string;
+  now: number;
+  /** When the lease lapses if its holder never finishes (it crashed). */
+  until: number;
+  /** Only jobs of these kinds (the ones the caller has handlers for). */
+  kinds: readonly string[];
+}
+
+/** How a run ended: a success sets the next run or deletes the job; a failure retries it. */
+export type JobOutcome =
+  | { status: 'reschedule'; nextRunAt: number }
+  | { status: 'retry'; nextRunAt: number; error: string }
+  | { status: 'delete' };
+
 export interface Store {
   /** Inserts or replaces the person's account. */
   saveAccount(account: StoredAccount): Promise<void>;
@@ -197,6 +236,32 @@ export interface Store {
   /** Deletes done and failed events finished before `before`; returns how many. */
   pruneInboxEvents(before: number): Promise<number>;
   inboxDepth(): Promise<InboxDepth>;
+
+  /**
+   * Creates or replaces the job under `job.key`, free to run at `job.nextRunAt` with no
+   * failures counted. With `keepNextRun`, an existing job keeps its next run and its
+   * failures, and only its definition changes (replicas ensuring a job at start). A lease on it
+   * stays: a run in progress is not run twice.
+   */
+  saveJob(job: ScheduledJobDefinition, options?: { keepNextRun?: boolean }): Promise<void>;
+  getJob(key: string): Promise<ScheduledJob | null>;
+  /** False when there was no such job. */
+  deleteJob(key: string): Promise<boolean>;
+  /**
+   * Leases the most overdue job of `claim.kinds` that is due at `claim.now` and not leased (or
+   * whose lease lapsed), in one conditional update, counting an attempt. Of several replicas
+   * asking at once, each job goes to one. Null when none is due.
+   */
+  claimDueJob(claim: JobClaim): Promise<ScheduledJob | null>;
+  /** Extends `holder`'s lease on the job; false when it is no longer `holder`'s. */
+  renewJobLease(key: string, holder: string, until: number): Promise<boolean>;
+  /** Ends `holder`'s lease with the run's outcome; false when the lease is no longer its. */
+  finishJob(key: string, holder: string, outcome: JobOutcome): Promise<boolean>;
+  /**
+   * Gives back every job `holder` leases, due as before and without counting the attempt (a
+   * stop interrupted them); returns how many.
+   */
+  releaseJobs(holder: string): Promise<number>;
 
   /** Deletes everything stored about the person: account, OAuth states, settings, cache. */
   forgetPerson(personId: string): Promise<void>;

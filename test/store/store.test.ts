@@ -7,7 +7,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { openStore, type OAuthState, type Store, type StoredAccount } from '../../src/store';
+import {
+  openStore,
+  type OAuthState,
+  type ScheduledJobDefinition,
+  type Store,
+  type StoredAccount,
+} from '../../src/store';
 import { DEFAULT_PROBE_URL, hostOf } from './postgres-server';
 
 // Set by global-setup.ts to the server it found or started.
@@ -409,6 +415,160 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
+  describe('scheduled jobs', () => {
+    // Kinds unique per test, so a claim never sees another test's jobs in persistent stores.
+    const job = (kind: string, over: Partial<ScheduledJobDefinition> = {}) => ({
+      key: id('job'),
+      kind,
+      payload: JSON.stringify({ n: 1 }),
+      nextRunAt: T0,
+      ...over,
+    });
+    const claimOf = (kind: string, holder: string, now: number, leaseMs = 1000) =>
+      ({ holder, now, until: now + leaseMs, kinds: [kind] }) as const;
+
+    it('saves a job idempotently by key, replaces its definition, and deletes it', async () => {
+      const kind = id('kind');
+      const first = job(kind, { recurrence: '{"every":"interval","intervalMs":1000}' });
+      await store.saveJob(first);
+      await store.saveJob(first);
+      expect(await store.getJob(first.key)).toEqual({ ...first, attempts: 0 });
+
+      const replaced = { ...first, payload: '{"n":2}', nextRunAt: T0 + 5, recurrence: undefined };
+      await store.saveJob(replaced);
+      expect(await store.getJob(first.key)).toEqual({
+        key: first.key,
+        kind,
+        payload: '{"n":2}',
+        nextRunAt: T0 + 5,
+        attempts: 0,
+      });
+      expect(await store.deleteJob(first.key)).toBe(true);
+      expect(await store.deleteJob(first.key)).toBe(false);
+      expect(await store.getJob(first.key)).toBeNull();
+    });
+
+    it('keeps the next run and the failures of an existing job when asked to', async () => {
+      const kind = id('kind');
+      const ensured = job(kind);
+      await store.saveJob(ensured, { keepNextRun: true }); // creates it as given
+      const claimed = await store.claimDueJob(claimOf(kind, 'a', T0));
+      expect(claimed?.attempts).toBe(1);
+      const retry = { status: 'retry', nextRunAt: T0 + 60_000, error: 'boom' } as const;
+      expect(await store.finishJob(ensured.key, 'a', retry)).toBe(true);
+
+      await store.saveJob({ ...ensured, payload: '{"n":3}', nextRunAt: T0 }, { keepNextRun: true });
+      expect(await store.getJob(ensured.key)).toEqual({
+        ...ensured,
+        payload: '{"n":3}',
+        nextRunAt: T0 + 60_000,
+        attempts: 1,
+        lastError: 'boom',
+      });
+      // Saved plainly, it is due as given again, with no failures counted.
+      await store.saveJob({ ...ensured, nextRunAt: T0 + 1 });
+      expect(await store.getJob(ensured.key)).toMatchObject({ nextRunAt: T0 + 1, attempts: 0 });
+      expect((await store.getJob(ensured.key))?.lastError).toBeUndefined();
+    });
+
+    it('claims only due jobs of the kinds asked for, most overdue first, once per lease', async () => {
+      const kind = id('kind');
+      const later = job(kind, { nextRunAt: T0 + 100 });
+      const sooner = job(kind, { nextRunAt: T0 + 50 });
+      const otherKind = job(id('kind'), { nextRunAt: T0 });
+      for (const j of [later, sooner, otherKind]) await store.saveJob(j);
+
+      expect(await store.claimDueJob(claimOf(kind, 'a', T0 + 49))).toBeNull();
+      expect(await store.claimDueJob({ ...claimOf(kind, 'a', T0), kinds: [] })).toBeNull();
+      const first = await store.claimDueJob(claimOf(kind, 'a', T0 + 200));
+      expect(first).toMatchObject({
+        key: sooner.key,
+        attempts: 1,
+        leaseHolder: 'a',
+        leaseUntil: T0 + 1200,
+      });
+      // One job per claim: the other due one is still free.
+      expect((await store.getJob(later.key))?.leaseHolder).toBeUndefined();
+      const second = await store.claimDueJob(claimOf(kind, 'b', T0 + 200));
+      expect(second?.key).toBe(later.key);
+      expect(await store.claimDueJob(claimOf(kind, 'c', T0 + 200))).toBeNull();
+      expect(await store.getJob(otherKind.key)).toMatchObject({ attempts: 0 });
+    });
+
+    it('leases one job per claim when many are due at once', async () => {
+      const kind = id('kind');
+      const due = Array.from({ length: 10 }, () => job(kind));
+      for (const j of due) await store.saveJob(j);
+      expect(await store.claimDueJob(claimOf(kind, 'a', T0))).not.toBeNull();
+      const leased = [];
+      for (const j of due) if ((await store.getJob(j.key))?.leaseHolder) leased.push(j.key);
+      expect(leased).toHaveLength(1);
+    });
+
+    it('gives a due job to exactly one of two stores racing for it', async () => {
+      const kind = id('kind');
+      const due = job(kind);
+      await store.saveJob(due);
+      // A second connection to the same data where the adapter has one (not :memory:).
+      const other = adapter.persistent ? await adapter.open() : store;
+      try {
+        const claims = await Promise.all(
+          Array.from({ length: 8 }, (_, i) =>
+            (i % 2 ? other : store).claimDueJob(claimOf(kind, `holder-${i}`, T0)),
+          ),
+        );
+        const winners = claims.filter((c) => c !== null);
+        expect(winners).toHaveLength(1);
+        expect(winners[0]).toMatchObject({ key: due.key, attempts: 1 });
+        expect((await store.getJob(due.key))?.leaseHolder).toBe(winners[0]?.leaseHolder);
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    it('lets another holder take a job over once the lease lapses; renewal keeps it', async () => {
+      const kind = id('kind');
+      const due = job(kind);
+      await store.saveJob(due);
+      expect(await store.claimDueJob(claimOf(kind, 'a', T0))).not.toBeNull();
+      expect(await store.renewJobLease(due.key, 'b', T0 + 5000)).toBe(false);
+      expect(await store.renewJobLease(due.key, 'a', T0 + 2000)).toBe(true);
+      expect(await store.claimDueJob(claimOf(kind, 'b', T0 + 1999))).toBeNull();
+      const taken = await store.claimDueJob(claimOf(kind, 'b', T0 + 2000));
+      expect(taken).toMatchObject({ key: due.key, attempts: 2, leaseHolder: 'b' });
+      // The crashed holder's late answer no longer counts.
+      expect(await store.finishJob(due.key, 'a', { status: 'delete' })).toBe(false);
+      expect(await store.renewJobLease(due.key, 'a', T0 + 9000)).toBe(false);
+      expect(await store.finishJob(due.key, 'b', { status: 'delete' })).toBe(true);
+      expect(await store.getJob(due.key)).toBeNull();
+    });
+
+    it('reschedules after a success, keeps failures counted on a retry, and releases', async () => {
+      const kind = id('kind');
+      const due = job(kind);
+      // Unique holders: other tests leave leases held by a.
+      const [a, b] = [id('holder'), id('holder')];
+      await store.saveJob(due);
+      await store.claimDueJob(claimOf(kind, a, T0));
+      const retry = { status: 'retry', nextRunAt: T0 + 10, error: 'timeout' } as const;
+      expect(await store.finishJob(due.key, a, retry)).toBe(true);
+      expect(await store.claimDueJob(claimOf(kind, a, T0 + 9))).toBeNull();
+      expect(await store.claimDueJob(claimOf(kind, a, T0 + 10))).toMatchObject({ attempts: 2 });
+      expect(await store.getJob(due.key)).toMatchObject({ attempts: 2, lastError: 'timeout' });
+
+      const ok = { status: 'reschedule', nextRunAt: T0 + 100 } as const;
+      expect(await store.finishJob(due.key, a, ok)).toBe(true);
+      expect(await store.getJob(due.key)).toEqual({ ...due, nextRunAt: T0 + 100, attempts: 0 });
+
+      // A stop hands the job back, due as it was, without counting the interrupted attempt.
+      await store.claimDueJob(claimOf(kind, a, T0 + 100, 60_000));
+      expect(await store.releaseJobs('someone-else')).toBe(0);
+      expect(await store.releaseJobs(a)).toBe(1);
+      expect(await store.getJob(due.key)).toEqual({ ...due, nextRunAt: T0 + 100, attempts: 0 });
+      expect(await store.claimDueJob(claimOf(kind, b, T0 + 100))).toMatchObject({ attempts: 1 });
+    });
+  });
+
   describe('heartbeat', () => {
     it("writes the replica's row again and again", async () => {
       const replica = id('replica');
@@ -449,6 +609,8 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       await store.saveProfileTimezone(p, 'America/Chicago', T0);
       const event = { resource: 'messages', eventId: `k-${p}`, payload: '{}', receivedAt: T0 };
       await store.addInboxEvent(event);
+      const job = { key: `job-${p}`, kind: 'k', payload: '{}', nextRunAt: T0 };
+      await store.saveJob(job);
       await store.close();
 
       store = await adapter.open(); // migrations run again and must be a no-op
@@ -460,6 +622,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       });
       expect(await store.addInboxEvent(event)).toBe(false);
       expect((await store.takeOAuthState(state, T0))?.scopes).toEqual(['x']);
+      expect(await store.getJob(job.key)).toEqual({ ...job, attempts: 0 });
     });
   } else {
     it('starts empty after close and reopen (its data lives as long as the connection)', async () => {

@@ -1,9 +1,11 @@
 /** The sandbox's control API under `/_sandbox` (documented at the top of ../faults.ts). */
 import express, { Router } from 'express';
+import { accessRecordsToAdd } from '../access-input';
 import type { FaultInjector } from '../faults';
 import { faultConfigSchema, faultRuleSchema } from '../faults';
 import type { SandboxFacts } from '../facts';
 import { sendWebexError } from '../http';
+import { sortByAccessTime } from '../seed-recordings';
 import type { SandboxState } from '../state';
 import {
   deliverySettingsSchema,
@@ -21,6 +23,8 @@ export interface ControlDeps {
     set(settings: DeliverySettings): DeliverySettings;
   };
   unhandled: () => string[];
+  /** The sandbox's clock, epoch ms (default Date.now): added accesses default to it. */
+  now?: () => number;
 }
 
 /**
@@ -96,6 +100,28 @@ export function controlRouter(deps: ControlDeps): Router {
     }
     entry.expiresAt = Date.now() - 1;
     res.status(204).end();
+  });
+
+  router.post('/recordings/:recordingId/access', (req, res) => {
+    const recording = deps.state.recordings.get(req.params.recordingId);
+    if (!recording) {
+      sendWebexError(res, 404, 'The requested recording could not be found.');
+      return;
+    }
+    const added = accessRecordsToAdd(req.body, recording, (deps.now ?? Date.now)());
+    if (!added.ok) {
+      sendWebexError(res, 400, added.message);
+      return;
+    }
+    // A new list: accessDetail's sorted view of the old one is not reused.
+    recording.accessRecords = sortByAccessTime([...recording.accessRecords, ...added.records]);
+    res.status(201).json({
+      recordingId: recording.id,
+      added: added.records.length,
+      items: added.records.map((record) => ({ recordingId: recording.id, ...record })),
+      viewCount: recording.accessRecords.filter((r) => r.viewed).length,
+      downloadCount: recording.accessRecords.filter((r) => r.downloaded).length,
+    });
   });
 
   router.get('/unhandled', (_req, res) => {
