@@ -121,6 +121,13 @@ export type InboxOutcome =
   | { status: 'failed'; now: number; error: string }
   | { status: 'retry'; nextAttemptAt: number; error: string };
 
+/** The bot's welcome, posted in a space for one membership of the bot there. */
+export interface Welcome {
+  roomId: string;
+  membershipId: string;
+  welcomedAt: number;
+}
+
 export interface Store {
   /** Inserts or replaces the person's account. */
   saveAccount(account: StoredAccount): Promise<void>;
@@ -197,6 +204,11 @@ export interface Store {
   /** Deletes done and failed events finished before `before`; returns how many. */
   pruneInboxEvents(before: number): Promise<number>;
   inboxDepth(): Promise<InboxDepth>;
+
+  /** True when the welcome for this membership of the bot in `roomId` has been posted. */
+  wasWelcomed(roomId: string, membershipId: string): Promise<boolean>;
+  /** Records a posted welcome; it replaces the space's record of an earlier membership. */
+  recordWelcome(welcome: Welcome): Promise<void>;
 
   /** Deletes everything stored about the person: account, OAuth states, settings, cache. */
   forgetPerson(personId: string): Promise<void>;
