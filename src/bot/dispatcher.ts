@@ -13,6 +13,7 @@ import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
 import { notUnderstoodReply } from './commands/short-answers';
+import { runWelcome } from './commands/welcome';
 import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
@@ -38,7 +39,7 @@ import {
 import { translatorFor } from '../locales';
 import { resolveLocale } from './preferences';
 import { Conversation, type ConversationPlace } from './replies';
-import type { IncomingCardAction, IncomingMessage } from './runtime';
+import type { BotAddedToSpace, IncomingCardAction, IncomingMessage } from './runtime';
 import type { BotServices } from './services';
 
 export interface DispatcherOptions {
@@ -84,6 +85,11 @@ export class CommandDispatcher {
   async onCardAction(click: IncomingCardAction): Promise<void> {
     const place = { person: click.person, room: click.room };
     await this.cardActions(createContext(this.services, click, this.conversation(place)));
+  }
+
+  /** Added to a group space: the welcome, once per membership of the bot. */
+  async onBotAdded(added: BotAddedToSpace): Promise<void> {
+    await runWelcome(this.services, added);
   }
 
   /** After linking: say so privately, then run what the person was waiting for. */
