@@ -13,12 +13,17 @@ import axios, { type AxiosInstance } from 'axios';
 import Database from 'better-sqlite3';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import type { SandboxMessage } from '../../src/sandbox/state';
-import { freePort, sandboxBotEnv, spawnBot, type BotProcess } from '../helpers/bot-process';
+import { freePort, sandboxBotEnv, spawnReadyBot, type BotProcess } from '../helpers/bot-process';
 import { cardOf, cardText } from '../helpers/card-text';
 import { expectValidCard } from '../helpers/cards';
 import { addNewcomer } from '../helpers/newcomer';
 import { quiet } from '../helpers/quiet';
-import { recordingProxy, type Delivery, type RecordingProxy } from '../helpers/recording-proxy';
+import {
+  recordingProxy,
+  redeliver,
+  type Delivery,
+  type RecordingProxy,
+} from '../helpers/recording-proxy';
 import { cardActions } from '../helpers/stack';
 import { until as waitFor } from '../helpers/until';
 
@@ -78,15 +83,7 @@ function api(token: string): AxiosInstance {
   return axios.create({ baseURL: sandbox.apiUrl, headers: { Authorization: `Bearer ${token}` } });
 }
 
-async function startBot(): Promise<BotProcess> {
-  const started = spawnBot(env);
-  await until('the bot to be ready', async () => {
-    if (started.child.exitCode !== null) throw new Error(`the bot exited: ${started.stderr()}`);
-    const ready = await fetch(`http://127.0.0.1:${botPort}/readyz`).catch(() => undefined);
-    return ready?.status === 200;
-  });
-  return started;
-}
+const startBot = () => spawnReadyBot(env, botPort);
 
 async function metric(name: string, label = ''): Promise<number> {
   const text = await fetch(`http://127.0.0.1:${botPort}/metrics`).then((r) => r.text());
@@ -134,18 +131,10 @@ function membershipDelivery(membershipId: string): Delivery {
   return found;
 }
 
-/** Webex delivers it again: the same bytes and signature. */
-async function redeliver(delivery: Delivery, times = 1): Promise<void> {
+/** Webex delivers it again, `times` times: the same bytes and signature. */
+async function deliverAgain(delivery: Delivery, times = 1): Promise<void> {
   for (let i = 0; i < times; i++) {
-    const again = await fetch(`http://127.0.0.1:${botPort}/webhooks/webex`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json',
-        'X-Spark-Signature': String(delivery.headers['x-spark-signature']),
-      },
-      body: new Uint8Array(delivery.body),
-    });
-    expect(again.status).toBe(200);
+    expect(await redeliver(delivery, `http://127.0.0.1:${botPort}/webhooks/webex`)).toBe(200);
   }
 }
 
@@ -185,7 +174,7 @@ describe('the welcome', () => {
   });
 
   it('is not posted again when Webex delivers the same event again', async () => {
-    await redeliver(membershipDelivery(space.membershipId), 3);
+    await deliverAgain(membershipDelivery(space.membershipId), 3);
     await nothingMore();
     expect(await welcomesIn(space.roomId)).toHaveLength(1);
   });
@@ -195,7 +184,7 @@ describe('the welcome', () => {
     expect(await bot?.exited).toBe(0);
     bot = await startBot();
     const delivery = membershipDelivery(space.membershipId);
-    await redeliver(delivery);
+    await deliverAgain(delivery);
     await nothingMore();
     expect(await welcomesIn(space.roomId)).toHaveLength(1);
 
@@ -207,7 +196,7 @@ describe('the welcome', () => {
     db.close();
     expect(pruned.changes).toBeGreaterThan(0);
     bot = await startBot();
-    await redeliver(delivery);
+    await deliverAgain(delivery);
     await nothingMore();
     expect(await welcomesIn(space.roomId)).toHaveLength(1);
   });
@@ -245,6 +234,18 @@ describe('the welcome', () => {
     await until('the welcome', async () => (await welcomesIn(failing.roomId)).length > 0);
     await nothingMore();
     expect((await botMessages(failing.roomId)).map((m) => m.markdown)).toEqual([WELCOME]);
+  });
+
+  it('is posted when the first read of the new membership failed (Webex not yet consistent)', async () => {
+    // A read the client does not retry (404): the adapter drops the event, the inbox retries it.
+    sandbox.faults.set({ route: 'GET /v1/memberships/:id', failNext: 1, failNextStatus: 404 });
+    const retriesBefore = await metric('audit_bot_inbox_retries_total');
+    const late = await spaceWithBot('Eventually consistent');
+    await until('the welcome', async () => (await welcomesIn(late.roomId)).length > 0);
+    await nothingMore();
+    expect(await welcomesIn(late.roomId)).toHaveLength(1);
+    expect(await metric('audit_bot_inbox_retries_total')).toBeGreaterThan(retriesBefore);
+    expect(sandbox.faults.counts().faulted).toBeGreaterThan(0);
   });
 
   it('is not posted in a 1:1 space: a first message there gets its answer only', async () => {
