@@ -46,6 +46,15 @@ describe('help', () => {
     expect(reply.markdown).toContain('audit');
   });
 
+  it('answers "?" with the full help card too', async () => {
+    const colleague = stack.user('colleague@example.com');
+    const sent = await colleague.dmBot('?');
+    const [reply] = await colleague.waitForBot(sent.roomId, { after: sent.id });
+    expectValidCard(reply.attachments?.[0]?.content);
+    expect(cardText(reply.attachments?.[0]?.content)).toContain('Recording Audit: help');
+    expect(reply.markdown).toContain('audit <recording ID or link>');
+  });
+
   it('answers help in a group space when mentioned, threaded under the question', async () => {
     const admin = stack.user('admin@example.com');
     const roomId = stack.groupRoomId();
