@@ -94,14 +94,15 @@ const REQUESTS = new Set(['messages', 'attachmentActions']);
 
 /**
  * The bot's own membership created in a group space: its welcome is owed, so a failed read of
- * it is worth another attempt, as for a request.
+ * it is worth another attempt, as for a request. An envelope that does not say the room type
+ * counts too (a retry of a 1:1 membership costs one read; a lost welcome is not seen again).
  */
 function addsBotToGroup(envelope: WebhookEnvelope, botId: string): boolean {
   return (
     envelope.resource === 'memberships' &&
     envelope.event === 'created' &&
     envelope.data.personId === botId &&
-    envelope.data.roomType === 'group'
+    envelope.data.roomType !== 'direct'
   );
 }
 
