@@ -12,6 +12,8 @@ import { runConnect } from './commands/connect';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
+import { notUnderstoodReply } from './commands/short-answers';
+import { runWelcome } from './commands/welcome';
 import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
@@ -37,7 +39,7 @@ import {
 import { translatorFor } from '../locales';
 import { resolveLocale } from './preferences';
 import { Conversation, type ConversationPlace } from './replies';
-import type { IncomingCardAction, IncomingMessage } from './runtime';
+import type { BotAddedToSpace, IncomingCardAction, IncomingMessage } from './runtime';
 import type { BotServices } from './services';
 
 export interface DispatcherOptions {
@@ -85,6 +87,11 @@ export class CommandDispatcher {
     await this.cardActions(createContext(this.services, click, this.conversation(place)));
   }
 
+  /** Added to a group space: the welcome, once per membership of the bot. */
+  async onBotAdded(added: BotAddedToSpace): Promise<void> {
+    await runWelcome(this.services, added);
+  }
+
   /** After linking: say so privately, then run what the person was waiting for. */
   async onLinked(account: LinkedAccount): Promise<void> {
     const person = { id: account.personId, email: account.email, displayName: account.displayName };
@@ -126,7 +133,10 @@ export class CommandDispatcher {
   }
 }
 
-/** Typed text: parse it; mistakes and unknown input are answered here. */
+/**
+ * Typed text: parse it; mistakes and unknown input are answered here, unknown input with one
+ * short line (the closest command, if any) and a Help button.
+ */
 function routeText(): Step<BotContext> {
   return step('routeText', async (ctx, next) => {
     if (ctx.event.kind !== 'message') throw new Error('routeText needs a message');
@@ -134,7 +144,9 @@ function routeText(): Step<BotContext> {
     const command = parseCommand(text);
     if (command.kind === 'error') return sayParseError(ctx, command);
     if (command.kind === 'unknown') {
-      await ctx.conversation.say(helpReply(text, await ctx.messages()));
+      // Help, once pressed, answers in the same thread as this short answer.
+      const threadId = ctx.conversation.isGroup ? ctx.place.threadId : undefined;
+      await ctx.conversation.say(notUnderstoodReply(command.text, await ctx.messages(), threadId));
       return;
     }
     ctx.route = commandRoute(command, text);
@@ -154,6 +166,11 @@ function routeCardAction(services: BotServices): Step<BotContext> {
       services.logger.warn({ messageId: ctx.event.messageId }, 'unknown card action ignored');
       return;
     }
+    // Help is for anyone who presses it, as typing `help` is.
+    if (action.action === 'help.show') {
+      ctx.route = helpButtonRoute(services, action.threadId ?? ctx.event.messageId);
+      return next();
+    }
     if (action.requesterId !== ctx.person.id) {
       const messages = await ctx.messages();
       await services.messenger.send(
@@ -172,8 +189,26 @@ function routeCardAction(services: BotServices): Step<BotContext> {
   });
 }
 
+/**
+ * The Help button: the full help card where it was pressed; in a group space in the thread
+ * of the message that carried it (a welcome is a thread's root; a short answer says its own).
+ */
+function helpButtonRoute(services: BotServices, threadId: string): Route {
+  return {
+    command: 'help',
+    label: 'help.show',
+    run: async (ctx) => {
+      const parentId = ctx.conversation.isGroup ? threadId : undefined;
+      await services.messenger.send(
+        { roomId: ctx.place.room.id, parentId },
+        helpReply(await ctx.messages()),
+      );
+    },
+  };
+}
+
 function actionRoute(
-  action: CardAction,
+  action: Exclude<CardAction, { action: 'help.show' }>,
 ): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
   if (action.action === 'recordings.audit') {
     // The picker's value is "<id>" or "<id> <host email>" (admins listing other hosts).
@@ -284,7 +319,6 @@ export const COMMAND_HANDLERS: {
   locale: { run: runLocale },
   settings: { run: (ctx) => runSettings(ctx) },
   help: {
-    run: async (ctx) =>
-      void (await ctx.conversation.say(helpReply(undefined, await ctx.messages()))),
+    run: async (ctx) => void (await ctx.conversation.say(helpReply(await ctx.messages()))),
   },
 };

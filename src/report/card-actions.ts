@@ -29,7 +29,19 @@ const cardActionSchema = z.discriminatedUnion('action', [
     /** The Input.ChoiceSet's value. */
     recordingChoice: z.string().max(256).optional(),
   }),
+  // The Help button of short answers and of the welcome. Help is what typing `help` gives
+  // anyone, so it names no requester: whoever presses it gets the help card.
+  z.object({
+    action: z.literal('help.show'),
+    /** The thread to answer in, in a group space (the root the short answer was posted in). */
+    threadId: z.string().min(1).max(256).optional(),
+  }),
 ]);
+
+/** The data of a Help button; `threadId` keeps the help in the thread it was asked from. */
+export function helpAction(threadId?: string): Extract<CardAction, { action: 'help.show' }> {
+  return threadId ? { action: 'help.show', threadId } : { action: 'help.show' };
+}
 
 export type CardAction = z.infer<typeof cardActionSchema>;
 export type ReportAction = Extract<CardAction, { action: `audit.${string}` }>;

@@ -160,6 +160,13 @@ export type JobOutcome =
   | { status: 'retry'; nextRunAt: number; error: string }
   | { status: 'delete' };
 
+/** The bot's welcome, posted in a space for one membership of the bot there. */
+export interface Welcome {
+  roomId: string;
+  membershipId: string;
+  welcomedAt: number;
+}
+
 export interface Store {
   /** Inserts or replaces the person's account. */
   saveAccount(account: StoredAccount): Promise<void>;
@@ -262,6 +269,10 @@ export interface Store {
    * stop interrupted them); returns how many.
    */
   releaseJobs(holder: string): Promise<number>;
+  /** True when the welcome for this membership of the bot in `roomId` has been posted. */
+  wasWelcomed(roomId: string, membershipId: string): Promise<boolean>;
+  /** Records a posted welcome; it replaces the space's record of an earlier membership. */
+  recordWelcome(welcome: Welcome): Promise<void>;
 
   /** Deletes everything stored about the person: account, OAuth states, settings, cache. */
   forgetPerson(personId: string): Promise<void>;

@@ -108,11 +108,14 @@ describe('a person who writes German', () => {
     expect(text).toContain('Aufzeichnung: 0000000000000000ffffffffffffffff');
   });
 
-  it('gets the help card with German words around the (English) command list', async () => {
+  it('gets a German short answer to a typo, whose Help shows German words around the (English) command list', async () => {
     const { replies } = await ask('auditt');
-    const text = cardText(cardOf(replies[0]));
-    expect(text).toContain('Entschuldige, "auditt" habe ich nicht verstanden. Das kann ich:');
-    expect(text).toMatch(/: Befehle/);
+    expect(cardText(cardOf(replies[0]))).toBe('Meintest du **audit**?');
+    expect(buttons(cardOf(replies[0]))).toEqual(['Hilfe']);
+    await clickButton(host, replies[0], 'Hilfe');
+    const [help] = await host.waitForBot(replies[0].roomId, { after: replies[0].id });
+    expect(cardText(cardOf(help))).toMatch(/: Hilfe/);
+    expect(cardText(cardOf(help))).toContain('Shows what the bot can do.');
   });
 });
 
