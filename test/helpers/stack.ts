@@ -194,8 +194,8 @@ export function cardActions(card: unknown): CardAction[] {
     if (element.type === 'ActionSet') return visit(element.actions);
     Object.values(element).forEach(visitBody);
   };
-  visitBody((card as { body?: unknown }).body);
-  visit((card as { actions?: CardAction[] }).actions);
+  visitBody((card as { body?: unknown } | undefined)?.body);
+  visit((card as { actions?: CardAction[] } | undefined)?.actions);
   return found;
 }
 
