@@ -4,7 +4,7 @@
  */
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
 import { cardOf, cardText } from '../helpers/card-text';
-import { connectUrlOf, consent } from '../helpers/consent';
+import { linkAccount } from '../helpers/consent';
 import { pressAndWaitForReplacement, reportCards, settled } from '../helpers/report-cards';
 import { clickButton, startStack, type SandboxUser, type TestStack } from '../helpers/stack';
 
@@ -14,10 +14,7 @@ let host: SandboxUser;
 beforeAll(async () => {
   stack = await startStack({ GROUP_REPLY: 'room' });
   host = stack.user('host@example.com');
-  const sent = await host.dmBot('connect');
-  const [card] = await host.waitForBot(sent.roomId, { after: sent.id });
-  await consent(connectUrlOf(cardOf(card)), host.id);
-  await host.waitForBot(sent.roomId, { after: card.id });
+  await linkAccount(host);
 });
 
 afterAll(async () => {

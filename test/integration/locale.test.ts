@@ -83,7 +83,7 @@ describe('a person who writes German', () => {
       'Alle',
       'Gesehen',
       'Geladen',
-      'CSV exportieren (3 Zeilen)',
+      'CSV-Export (3 Zeilen)',
       'Aktualisieren',
     ]);
     // Rows: the counts labelled in German.

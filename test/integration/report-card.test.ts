@@ -8,7 +8,7 @@
 import { SEED_RECORDING_IDS, SEED_RECORDING_TOPICS } from '../../src/sandbox/seed-recordings';
 import { cardOf, cardText } from '../helpers/card-text';
 import { expectValidCard } from '../helpers/cards';
-import { connectUrlOf, consent } from '../helpers/consent';
+import { linkAccount } from '../helpers/consent';
 import {
   metricSum,
   pressAndWaitForReplacement,
@@ -34,11 +34,7 @@ let directRoom: string;
 beforeAll(async () => {
   stack = await startStack();
   host = stack.user('host@example.com');
-  const sent = await host.dmBot('connect');
-  directRoom = sent.roomId;
-  const [card] = await host.waitForBot(directRoom, { after: sent.id });
-  await consent(connectUrlOf(cardOf(card)), host.id);
-  await host.waitForBot(directRoom, { after: card.id });
+  directRoom = await linkAccount(host);
 });
 
 afterEach(() => stack.running.sandbox.faults.clear());

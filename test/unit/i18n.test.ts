@@ -195,7 +195,7 @@ describe('audit card in other languages', () => {
       'Alle',
       'Gesehen',
       'Geladen',
-      'CSV exportieren (2 Zeilen)',
+      'CSV-Export (2 Zeilen)',
       'Aktualisieren',
     ]);
     expect(JSON.stringify(card)).not.toMatch(/Refresh|Everyone|Recording ID|Last access|Viewed/);
