@@ -4,7 +4,7 @@
  * steps in order and says which input goes where.
  */
 import type { LinkedAccount } from '../auth/linking';
-import type { ExplainContext } from '../errors';
+import { aboutFacts, type ExplainContext } from '../errors';
 import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
 import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
@@ -173,16 +173,23 @@ function routeCardAction(services: BotServices): Step<BotContext> {
     }
     if (action.requesterId !== ctx.person.id) {
       const messages = await ctx.messages();
+      // Only what the click itself carried: nothing of the requester's report.
+      const about = aboutFacts(
+        'recordingId' in action
+          ? { command: 'audit', recordingId: action.recordingId }
+          : { command: 'recordings' },
+        messages,
+      );
       await services.messenger.send(
         { toPersonId: ctx.person.id },
         noticeReply(
-          { title: messages.t('notYours.title'), text: messages.t('notYours.text') },
+          { title: messages.t('notYours.title'), text: messages.t('notYours.text'), about },
           messages,
         ),
       );
       return;
     }
-    const route = actionRoute(action);
+    const route = actionRoute(action, ctx.event.messageId);
     if (route.kind === 'error') return sayParseError(ctx, route);
     ctx.route = route.route;
     await next();
@@ -209,6 +216,7 @@ function helpButtonRoute(services: BotServices, threadId: string): Route {
 
 function actionRoute(
   action: Exclude<CardAction, { action: 'help.show' }>,
+  clickedMessageId: string,
 ): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
   if (action.action === 'recordings.audit') {
     // The picker's value is "<id>" or "<id> <host email>" (admins listing other hosts).
@@ -245,7 +253,7 @@ function actionRoute(
         noteKey: AUDIT_FAILURE_NOTE,
         explain: { recordingId: view.recordingId, hostEmail: view.hostEmail },
       },
-      run: (ctx) => runReportAction(ctx, view),
+      run: (ctx) => runReportAction(ctx, view, clickedMessageId),
     },
   };
 }

@@ -175,7 +175,10 @@ interface CardAction {
   card?: { actions?: CardAction[] };
 }
 
-/** Every button of a card, including those inside Action.ShowCard. */
+/**
+ * Every button of a card in reading order: those in the body's ActionSets (at any depth), then
+ * the card's own actions, including those inside Action.ShowCard.
+ */
 export function cardActions(card: unknown): CardAction[] {
   const found: CardAction[] = [];
   const visit = (actions: CardAction[] | undefined) => {
@@ -184,7 +187,15 @@ export function cardActions(card: unknown): CardAction[] {
       visit(action.card?.actions);
     }
   };
-  visit((card as { actions?: CardAction[] }).actions);
+  const visitBody = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visitBody);
+    if (!node || typeof node !== 'object') return;
+    const element = node as { type?: string; actions?: CardAction[] };
+    if (element.type === 'ActionSet') return visit(element.actions);
+    Object.values(element).forEach(visitBody);
+  };
+  visitBody((card as { body?: unknown } | undefined)?.body);
+  visit((card as { actions?: CardAction[] } | undefined)?.actions);
   return found;
 }
 

@@ -58,6 +58,11 @@ export interface CommandContext {
   forget(): Promise<void>;
   /** Reports recently fetched for this person (never another's). */
   recordsCache: PersonRecordsCache;
+  /**
+   * What a failure reply says this is about, as the command learns it (the recording's topic
+   * once known); added to the route's own (see steps.ts explainContext).
+   */
+  about: ExplainContext;
   logger: Logger;
 }
 
@@ -124,6 +129,7 @@ export function createContext(
       recordsCache.forget(personId);
     },
     recordsCache: recordsCache.forPerson(personId),
+    about: {},
     logger,
   };
   return ctx;
