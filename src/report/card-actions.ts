@@ -18,7 +18,37 @@ const reportView = {
   requesterId: z.string().min(1),
 };
 
+/**
+ * Watch buttons (src/bot/commands/watch.ts): "Watch" on a report card starts a watch of its
+ * recording with the defaults; "Audit" on a watch alert runs the watcher's audit.
+ */
+const watchRecording = {
+  recordingId: z.string().min(1).max(256),
+  hostEmail: z.string().max(254).optional(),
+  requesterId: z.string().min(1),
+};
+const watchActionSchemas = [
+  z.object({ action: z.literal('watch.start'), ...watchRecording }),
+  z.object({ action: z.literal('watch.audit'), ...watchRecording }),
+] as const;
+
+/**
+ * The data of a report card's Watch button (for cards/audit-report.json).
+ * @example watchActionData({ recordingId: 'r', requesterId: 'p' }) // { action: 'watch.start', recordingId: 'r', requesterId: 'p' }
+ */
+export function watchActionData(
+  view: Pick<ReportView, 'recordingId' | 'hostEmail' | 'requesterId'>,
+) {
+  return withoutUndefined({
+    action: 'watch.start' as const,
+    recordingId: view.recordingId,
+    hostEmail: view.hostEmail,
+    requesterId: view.requesterId,
+  });
+}
+
 const cardActionSchema = z.discriminatedUnion('action', [
+  ...watchActionSchemas,
   z.object({ action: z.literal('audit.page'), ...reportView }),
   z.object({ action: z.literal('audit.export'), ...reportView }),
   z.object({ action: z.literal('audit.refresh'), ...reportView }),
@@ -34,6 +64,7 @@ const cardActionSchema = z.discriminatedUnion('action', [
 export type CardAction = z.infer<typeof cardActionSchema>;
 export type ReportAction = Extract<CardAction, { action: `audit.${string}` }>;
 export type ReportView = Omit<ReportAction, 'action'>;
+export type WatchAction = Extract<CardAction, { action: `watch.${string}` }>;
 
 /**
  * Reads a click's inputs (button data merged with the card's inputs); null when they are
