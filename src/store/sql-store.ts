@@ -498,6 +498,14 @@ export class SqlStore implements Store {
       const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
       const [watch] = await tx.query(`SELECT id FROM watches WHERE id = ?${lock}`, [c.watchId]);
       if (!watch) return [];
+      // Alerts a poller claimed and never marked sent (it died), or handed back: sent now. Taken
+      // before the inserts, so a key inserted below is never also counted here.
+      const lapsed = await tx.query<{ access_key: unknown }>(
+        `UPDATE watch_accesses SET alert_pending_until = ?
+         WHERE watch_id = ? AND alert_pending_until IS NOT NULL AND alert_pending_until <= ?
+         RETURNING access_key`,
+        [c.until, c.watchId, c.now],
+      );
       const rows = await tx.query<{ access_key: unknown }>(
         'SELECT access_key FROM watch_accesses WHERE watch_id = ?',
         [c.watchId],
@@ -506,13 +514,7 @@ export class SqlStore implements Store {
       const fresh = [...new Set(c.keys)].filter((key) => !known.has(key));
       // ON CONFLICT DO NOTHING … RETURNING returns only the rows this claim inserted.
       const claimed = await insertWatchAccesses(tx, c.watchId, fresh, c.until);
-      const lapsed = await tx.query<{ access_key: unknown }>(
-        `UPDATE watch_accesses SET alert_pending_until = ?
-         WHERE watch_id = ? AND alert_pending_until IS NOT NULL AND alert_pending_until <= ?
-         RETURNING access_key`,
-        [c.until, c.watchId, c.now],
-      );
-      return [...claimed, ...lapsed.map((r) => String(r.access_key))];
+      return [...lapsed.map((r) => String(r.access_key)), ...claimed];
     });
   }
 
