@@ -8,11 +8,12 @@
  * Exactly once, or as close as a crash allows. The scheduler's lease gives a watch one poller
  * at a time. A poll claims its new accesses in the store (one transaction that inserts their
  * keys, so of two pollers each key goes to one) with the alert marked pending, posts the
- * alert, then marks it sent. A post Webex refused hands the claim back at once, and a poller
- * that died leaves it pending until ALERT_CLAIM_MS has passed: either way the next poll sends
- * it. So no alert is lost; one can repeat only when a poller dies between a post and marking
- * it sent. Marking first and posting after would lose that alert instead; for an audit tool
- * a repeated alert is the lesser harm (the inbox makes the same choice for replies).
+ * alert, then marks it sent. A run that fails after claiming (Webex refused the post, the
+ * store hiccupped) hands what it has not sent back at once, and a poller that died leaves it
+ * pending until ALERT_CLAIM_MS has passed: either way a later poll sends it. So no alert is
+ * lost; one can repeat only when a poller dies (or the store fails) between a post and marking
+ * it sent. Marking first and posting after would lose that alert instead; for an audit tool a
+ * repeated alert is the lesser harm (the inbox makes the same choice for replies).
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
@@ -33,7 +34,6 @@ import {
   planWatchAlerts,
   recordingLabel,
   watchCardMarkdown,
-  type KeyedAccess,
   type WatchCardData,
   type WatchFilter,
   type WatchMessageContext,
@@ -207,30 +207,34 @@ export class Watches {
     if (!watch) return { done: true };
     const now = job.now();
     if (watch.expiresAt <= now) {
-      // A last look, so accesses since the previous poll are not lost; the end comes anyway.
-      await this.check(watch, now, job.signal).catch((err: unknown) =>
-        logger.warn({ err, watchId: watch.id }, 'the last check of an ending watch failed'),
-      );
+      // A last look, so accesses since the previous poll are not lost (a paused watch has
+      // nothing to look with); the end comes either way.
+      if (!watch.pausedReason) {
+        await this.check(watch, now, job.signal, { last: true }).catch((err: unknown) =>
+          logger.warn({ err, watchId: watch.id }, 'the last check of an ending watch failed'),
+        );
+      }
       await this.end(watch);
       return { done: true };
     }
     const backOff = await this.check(watch, now, job.signal);
     if (backOff) return backOff;
-    // The run after next would be past the end: come back at the end instead.
-    const { intervalMs, jitterMs } = this.recurrence;
-    if (watch.expiresAt - now <= intervalMs + (jitterMs ?? 0)) return { runAt: watch.expiresAt };
-    return undefined;
+    // The interval as configured now (a changed WATCH_INTERVAL_SECONDS applies at once), and
+    // never past the end, so the end is told on time.
+    const next = nextIntervalRun(now, this.recurrence, this.options.random ?? Math.random);
+    return { runAt: Math.min(next, watch.expiresAt) };
   }
 
   /**
    * Reads the report as the watcher and alerts about what is new. A 429 answers when to come
    * back; a link that no longer works, or a report Webex no longer lets them read, pauses the
-   * watch (told once) until a poll works again.
+   * watch (told once) until a poll works again; a watch's last look only gives up.
    */
   private async check(
     watch: StoredWatch,
     now: number,
     signal: AbortSignal,
+    options: { last?: boolean } = {},
   ): Promise<{ runAt: number } | undefined> {
     const { tokens, pollHttp, store } = this.options;
     let records: AccessRecord[];
@@ -251,7 +255,7 @@ export class Watches {
       }
       const reason = pauseReasonOf(err);
       if (!reason) throw err;
-      await this.pause(watch, reason);
+      if (!options.last) await this.pause(watch, reason);
       return undefined;
     }
     if (watch.pausedReason) await store.resumeWatch(watch.id);
@@ -260,66 +264,68 @@ export class Watches {
   }
 
   private async alert(watch: StoredWatch, records: AccessRecord[], now: number): Promise<void> {
-    const { store, config } = this.options;
+    const { store, config, logger } = this.options;
     const keyed = keyAccesses(records);
-    const claimed = new Set(
-      await store.claimWatchAccesses({
-        watchId: watch.id,
-        keys: keyed.map((a) => a.key),
-        now,
-        until: now + ALERT_CLAIM_MS,
-      }),
-    );
-    if (claimed.size === 0) return;
-    const fresh = keyed.filter((a) => claimed.has(a.key));
-    const email = (await store.getAccount(watch.personId))?.email ?? '';
-    const external = externalTest(config.orgEmailDomains, email);
-    const matching = fresh.filter((a) => matchesWatch(a.record, watch.filter, external));
-    const matched = new Set(matching.map((a) => a.key));
-    // Not for this watch's filter, or pending from an earlier run and gone from the report.
-    await store.settleWatchAccesses(
-      watch.id,
-      [...claimed].filter((key) => !matched.has(key)),
-    );
-    const plan = planWatchAlerts(matching);
-    if (plan.kind === 'none') return;
-    const topic = watch.topic ?? records.find((r) => r.topic.trim())?.topic.trim();
-    const ctx = await this.messageContext({ ...watch, ...(topic ? { topic } : {}) }, external);
-    if (plan.kind === 'summary') {
-      await this.sendClaimed(watch, plan.accesses, buildWatchSummaryCardData(plan.accesses, ctx));
-      return;
-    }
-    for (const [i, access] of plan.accesses.entries()) {
-      try {
-        await this.sendClaimed(watch, [access], buildWatchAlertCardData(access, ctx));
-      } catch (err) {
-        // This one was handed back already; so are the ones after it, for the next poll.
-        const rest = plan.accesses.slice(i + 1).map((a) => a.key);
-        await store.releaseWatchAccesses(watch.id, rest);
-        throw err;
+    const claimed = await store.claimWatchAccesses({
+      watchId: watch.id,
+      keys: keyed.map((a) => a.key),
+      now,
+      until: now + ALERT_CLAIM_MS,
+    });
+    if (claimed.length === 0) return;
+    // Claimed and not yet sent: whatever fails from here hands these back to the next poll.
+    const unsent = new Set(claimed);
+    try {
+      const fresh = keyed.filter((a) => unsent.has(a.key));
+      const email = (await store.getAccount(watch.personId))?.email ?? '';
+      const external = externalTest(config.orgEmailDomains, email);
+      const matching = fresh.filter((a) => matchesWatch(a.record, watch.filter, external));
+      const matched = new Set(matching.map((a) => a.key));
+      // Not for this watch's filter, or pending from an earlier run and gone from the report.
+      await this.settle(
+        watch,
+        unsent,
+        claimed.filter((key) => !matched.has(key)),
+      );
+      const plan = planWatchAlerts(matching);
+      if (plan.kind === 'none') return;
+      const topic = watch.topic ?? records.find((r) => r.topic.trim())?.topic.trim();
+      const ctx = await this.messageContext({ ...watch, ...(topic ? { topic } : {}) }, external);
+      if (plan.kind === 'summary') {
+        await this.post(watch, buildWatchSummaryCardData(plan.accesses, ctx));
+        await this.settle(
+          watch,
+          unsent,
+          plan.accesses.map((a) => a.key),
+        );
+        return;
       }
+      for (const access of plan.accesses) {
+        await this.post(watch, buildWatchAlertCardData(access, ctx));
+        await this.settle(watch, unsent, [access.key]);
+      }
+    } catch (err) {
+      await store.releaseWatchAccesses(watch.id, [...unsent]).catch((releaseErr: unknown) =>
+        // Then they lapse after ALERT_CLAIM_MS and a later poll sends them.
+        logger.warn({ err: releaseErr, watchId: watch.id }, 'could not hand alerts back'),
+      );
+      throw err;
     }
   }
 
-  /** Posts one watch card to the watcher; its accesses are done once it is posted. */
-  private async sendClaimed(
-    watch: StoredWatch,
-    accesses: readonly KeyedAccess[],
-    data: WatchCardData,
-  ): Promise<void> {
-    const { store, messenger } = this.options;
-    const keys = accesses.map((a) => a.key);
+  /** Marks alerts sent (or not needed). */
+  private async settle(watch: StoredWatch, unsent: Set<string>, keys: string[]): Promise<void> {
+    await this.options.store.settleWatchAccesses(watch.id, keys);
+    for (const key of keys) unsent.delete(key);
+  }
+
+  /** Posts one watch card to the watcher, privately. */
+  private async post(watch: StoredWatch, data: WatchCardData): Promise<void> {
     const reply: Reply = {
       markdown: watchCardMarkdown(data),
       card: renderCard('watch-alert', data),
     };
-    try {
-      await messenger.send({ toPersonId: watch.personId }, reply);
-    } catch (err) {
-      await store.releaseWatchAccesses(watch.id, keys);
-      throw err;
-    }
-    await store.settleWatchAccesses(watch.id, keys);
+    await this.options.messenger.send({ toPersonId: watch.personId }, reply);
   }
 
   private async messageContext(

@@ -6,6 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import { watchIdOf, watchJobKey } from '../../src/bot/watches';
+import { watchActionData } from '../../src/report/card-actions';
 import { ManualClock } from '../../src/scheduler/clock';
 import { SEED_RECORDING_IDS, SEED_RECORDING_TOPICS } from '../../src/sandbox/seed-recordings';
 import { expectValidCard } from '../helpers/cards';
@@ -379,6 +380,30 @@ describe('a watch', () => {
     await nextPoll();
     const alerts = await botSince(host, marker);
     expect(alerts.map((m) => cardText(cardOf(m)).includes('Pat Postfail'))).toEqual([true]);
+  });
+
+  it("starts from a report card's Watch button, only for the card's own person", async () => {
+    const report = await host.waitForBotCard(room(host), {
+      after: (await host.dmBot(`audit ${recording}`)).id,
+    });
+    const press = (requesterId: string) =>
+      host.api.post('/attachment/actions', {
+        type: 'submit',
+        messageId: report.id,
+        inputs: watchActionData({ recordingId: recording, requesterId }),
+      });
+    let marker = await mark(host);
+    expect((await press(colleague.id)).status).toBeLessThan(300);
+    const [refused] = await host.waitForBot(room(host), { after: marker, timeoutMs: 15_000 });
+    expect(cardText(cardOf(refused))).toContain('That card is not yours');
+    expect(await stack.running.store.listWatches(host.id)).toEqual([]);
+    expect(await stack.running.store.listWatches(colleague.id)).toEqual([]);
+
+    marker = await mark(host);
+    expect((await press(host.id)).status).toBeLessThan(300);
+    const [started] = await host.waitForBot(room(host), { after: marker, timeoutMs: 15_000 });
+    expect(cardText(cardOf(started))).toContain(`Watching ${SEED_RECORDING_TOPICS.example}`);
+    expect(await jobOf(host, recording)).not.toBeNull();
   });
 
   it('in a group space leaves only a short note there; the details come privately', async () => {

@@ -4,6 +4,7 @@
  * watcher reads on the card.
  */
 import { english, translatorFor } from '../../src/locales';
+import { parseCardAction, watchActionData } from '../../src/report/card-actions';
 import { renderCard } from '../../src/cards';
 import { externalTest } from '../../src/report/organisation';
 import type { AccessRecord } from '../../src/report/types';
@@ -248,5 +249,26 @@ describe('watch cards', () => {
     expect(text).toContain('Person 3 (p3@outside.example): Viewed · Mar 5, 2024, 9:12 AM PST');
     expect(text).not.toContain('Person 4');
     expect((card.actions ?? []).length).toBe(1);
+  });
+});
+
+describe('watch buttons', () => {
+  it('reads the Audit button of an alert and the Watch button of a report card', () => {
+    const audit = { action: 'watch.audit', recordingId: 'r1', requesterId: 'p1' };
+    expect(parseCardAction(audit)).toEqual(audit);
+    const data = watchActionData({ recordingId: 'r1', hostEmail: undefined, requesterId: 'p1' });
+    expect(data).toEqual({ action: 'watch.start', recordingId: 'r1', requesterId: 'p1' });
+    expect(parseCardAction(data)).toEqual(data);
+    expect(parseCardAction({ ...data, hostEmail: 'other.host@example.com' })).toMatchObject({
+      hostEmail: 'other.host@example.com',
+    });
+  });
+
+  it('refuses a button without its person or recording', () => {
+    expect(parseCardAction({ action: 'watch.start', recordingId: 'r1' })).toBeNull();
+    expect(parseCardAction({ action: 'watch.audit', requesterId: 'p1' })).toBeNull();
+    expect(
+      parseCardAction({ action: 'watch.start', recordingId: 'x'.repeat(300), requesterId: 'p' }),
+    ).toBeNull();
   });
 });
