@@ -92,6 +92,17 @@ async function addAccesses(recordingId: string, accesses: NewAccess[]): Promise<
   expect(response.status).toBe(201);
 }
 
+/** One new access of `recordingId`. */
+function addAccess(
+  recordingId: string,
+  name: string,
+  email: string,
+  action: NewAccess['action'],
+  accessTime: string,
+): Promise<void> {
+  return addAccesses(recordingId, [{ name, email, action, accessTime }]);
+}
+
 /** An access time the sandbox takes: `minutesAgo` before the clock, to the second. */
 function minutesAgo(minutes: number): string {
   return new Date(Math.floor((clock.now() - minutes * 60_000) / 1000) * 1000).toISOString();
@@ -153,14 +164,13 @@ describe('a watch', () => {
     await nextPoll();
     expect(await botSince(host, marker)).toEqual([]);
 
-    await addAccesses(recording, [
-      {
-        email: 'eve@outside.example',
-        name: 'Eve Outside',
-        action: 'download',
-        accessTime: '2024-03-05T17:30:00Z',
-      },
-    ]);
+    await addAccess(
+      recording,
+      'Eve Outside',
+      'eve@outside.example',
+      'download',
+      '2024-03-05T17:30:00Z',
+    );
     const others = await Promise.all(
       [otherHost, colleague].map(async (u) => [u, await mark(u)] as const),
     );
@@ -194,14 +204,13 @@ describe('a watch', () => {
   it('marks someone of the organisation (the watcher’s own domain and its subdomains) as inside', async () => {
     await ask(host, `watch ${recording}`);
     const marker = await mark(host);
-    await addAccesses(recording, [
-      {
-        email: 'brenda@eu.example.com',
-        name: 'Brenda EU',
-        action: 'view',
-        accessTime: '2024-03-06T08:00:00Z',
-      },
-    ]);
+    await addAccess(
+      recording,
+      'Brenda EU',
+      'brenda@eu.example.com',
+      'view',
+      '2024-03-06T08:00:00Z',
+    );
     await nextPoll();
     const [alert] = await botSince(host, marker);
     const text = cardText(cardOf(alert));
@@ -217,23 +226,14 @@ describe('a watch', () => {
       [host, otherHost, colleague].map(mark),
     );
     const viewedAt = minutesAgo(30);
-    await addAccesses(shared, [
-      { email: 'viewer@example.com', name: 'Vic Viewer', action: 'view', accessTime: viewedAt },
-    ]);
+    await addAccess(shared, 'Vic Viewer', 'viewer@example.com', 'view', viewedAt);
     await nextPoll();
     expect(await botSince(otherHost, otherMark)).toEqual([]);
     const [hostAlert] = await botSince(host, hostMark);
     expect(cardText(cardOf(hostAlert))).toContain('New view: Shared design review');
 
     const downloadedAt = minutesAgo(20);
-    await addAccesses(shared, [
-      {
-        email: 'dan@example.com',
-        name: 'Dan Downloader',
-        action: 'download',
-        accessTime: downloadedAt,
-      },
-    ]);
+    await addAccess(shared, 'Dan Downloader', 'dan@example.com', 'download', downloadedAt);
     await nextPoll();
     const toOther = await botSince(otherHost, otherMark);
     expect(toOther).toHaveLength(1);
@@ -284,14 +284,13 @@ describe('a watch', () => {
     );
     expect(await jobOf(host, recording)).toBeNull();
     const marker = await mark(host);
-    await addAccesses(recording, [
-      {
-        email: 'late@example.com',
-        name: 'Late Larry',
-        action: 'download',
-        accessTime: '2024-05-01T10:00:00Z',
-      },
-    ]);
+    await addAccess(
+      recording,
+      'Late Larry',
+      'late@example.com',
+      'download',
+      '2024-05-01T10:00:00Z',
+    );
     await nextPoll();
     await nextPoll();
     expect(await botSince(host, marker)).toEqual([]);
@@ -336,14 +335,13 @@ describe('a watch', () => {
 
   it('comes back when Retry-After says after a 429', async () => {
     await ask(host, `watch ${recording}`);
-    await addAccesses(recording, [
-      {
-        email: 'rita@example.com',
-        name: 'Rita Ratelimit',
-        action: 'view',
-        accessTime: '2024-05-02T10:00:00Z',
-      },
-    ]);
+    await addAccess(
+      recording,
+      'Rita Ratelimit',
+      'rita@example.com',
+      'view',
+      '2024-05-02T10:00:00Z',
+    );
     stack.running.sandbox.faults.set([
       { route: 'GET /v1/recordingReport/accessDetail', failNext: 1, retryAfterSeconds: 600 },
     ]);
@@ -360,14 +358,13 @@ describe('a watch', () => {
 
   it('loses no alert when Webex refuses the post, and sends it once', async () => {
     await ask(host, `watch ${recording}`);
-    await addAccesses(recording, [
-      {
-        email: 'pat@example.com',
-        name: 'Pat Postfail',
-        action: 'download',
-        accessTime: '2024-05-03T10:00:00Z',
-      },
-    ]);
+    await addAccess(
+      recording,
+      'Pat Postfail',
+      'pat@example.com',
+      'download',
+      '2024-05-03T10:00:00Z',
+    );
     stack.running.sandbox.faults.set([
       { route: 'POST /v1/messages', failNext: 1, failNextStatus: 500 },
     ]);
@@ -444,14 +441,7 @@ describe('a watch whose account link was revoked', () => {
 
     // Meanwhile someone downloads it; after connecting again the next poll reports it.
     const downloadedAt = minutesAgo(5);
-    await addAccesses(recording, [
-      {
-        email: 'mia@example.com',
-        name: 'Mia Meanwhile',
-        action: 'download',
-        accessTime: downloadedAt,
-      },
-    ]);
+    await addAccess(recording, 'Mia Meanwhile', 'mia@example.com', 'download', downloadedAt);
     await link(host);
     const afterLink = await mark(host);
     await nextPoll();
@@ -472,14 +462,7 @@ describe('disconnect', () => {
     expect(await stack.running.store.listWatches(otherHost.id)).toEqual([]);
     expect(await jobOf(otherHost, recording)).toBeNull();
     const marker = await mark(otherHost);
-    await addAccesses(recording, [
-      {
-        email: 'x@example.com',
-        name: 'After Disconnect',
-        action: 'download',
-        accessTime: minutesAgo(1),
-      },
-    ]);
+    await addAccess(recording, 'After Disconnect', 'x@example.com', 'download', minutesAgo(1));
     await nextPoll();
     expect(await botSince(otherHost, marker)).toEqual([]);
   });

@@ -711,6 +711,15 @@ describe.each(adapters)('Store ($name)', (adapter) => {
   });
 
   describe('forgetPerson', () => {
+    const watchOf = (personId: string): StoredWatch => ({
+      id: `w-${personId}`,
+      personId,
+      recordingId: 'r',
+      filter: 'all',
+      expiresAt: T0,
+      createdAt: T0,
+    });
+
     it('deletes account, states, settings, cache and watches of that person only', async () => {
       const p = id('person');
       const other = id('other');
@@ -719,32 +728,12 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         await store.saveOAuthState(oauthState(`s-${who}`, { personId: who }));
         await store.saveSettings(who, { timezone: 'UTC' });
         await store.saveProfileTimezone(who, 'UTC', T0);
-        await store.saveWatch(
-          {
-            id: `w-${who}`,
-            personId: who,
-            recordingId: 'r',
-            filter: 'all',
-            expiresAt: T0,
-            createdAt: T0,
-          },
-          ['seen'],
-        );
+        await store.saveWatch(watchOf(who), ['seen']);
       }
       await store.forgetPerson(p);
       expect(await store.listWatches(p)).toEqual([]);
       // What the watch had seen went with it: a watch under the same ID starts afresh.
-      await store.saveWatch(
-        {
-          id: `w-${p}`,
-          personId: p,
-          recordingId: 'r',
-          filter: 'all',
-          expiresAt: T0,
-          createdAt: T0,
-        },
-        [],
-      );
+      await store.saveWatch(watchOf(p), []);
       expect(
         await store.claimWatchAccesses({ watchId: `w-${p}`, keys: ['seen'], now: T0, until: T0 }),
       ).toEqual(['seen']);

@@ -308,6 +308,15 @@ function parseRecordings(args: string[]): ParsedCommand {
   };
 }
 
+/** Makes `command`'s parse errors; `value` is the offending input, shortened. */
+function errorOf(command: string) {
+  return (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
+    kind: 'error',
+    command,
+    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
+  });
+}
+
 const WATCH_USAGE =
   'Usage: watch <recording ID or link> [downloads | external] [for <days>] [host <email>]';
 
@@ -324,11 +333,7 @@ const WATCH_FILTER_WORDS: Record<string, WatchFilter> = {
 };
 
 function parseWatch(args: string[]): ParsedCommand {
-  const err = (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
-    kind: 'error',
-    command: 'watch',
-    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
-  });
+  const err = errorOf('watch');
   let recording: string | undefined;
   let hostEmail: string | undefined;
   let filter: WatchFilter | undefined;
@@ -336,8 +341,9 @@ function parseWatch(args: string[]): ParsedCommand {
   for (let i = 0; i < args.length; i++) {
     const word = stripWrappers(args[i]).toLowerCase();
     if (word === 'host') {
-      if (hostEmail !== undefined)
+      if (hostEmail !== undefined) {
         return { kind: 'error', command: 'watch', error: duplicate('host') };
+      }
       const value = args[i + 1] === undefined ? '' : stripWrappers(args[i + 1]);
       if (!value) return err('missing-email', `Put the host's email after "host". ${WATCH_USAGE}`);
       hostEmail = value.replace(/^mailto:/i, '');
@@ -397,11 +403,7 @@ export function watchFromFields(fields: {
   filter?: WatchFilter;
   days?: number;
 }): ParsedCommand {
-  const err = (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
-    kind: 'error',
-    command: 'watch',
-    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
-  });
+  const err = errorOf('watch');
   const { recording, hostEmail } = fields;
   if (recording === undefined || recording === '') {
     return err(
@@ -430,11 +432,7 @@ export function watchFromFields(fields: {
 const UNWATCH_USAGE = 'Usage: unwatch <recording ID or link>, or "unwatch all".';
 
 function parseUnwatch(args: string[]): ParsedCommand {
-  const err = (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
-    kind: 'error',
-    command: 'unwatch',
-    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
-  });
+  const err = errorOf('unwatch');
   if (args.length === 0) {
     return err('missing-recording', `Which watch should I stop? ${UNWATCH_USAGE}`);
   }
