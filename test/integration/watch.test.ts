@@ -379,6 +379,35 @@ describe('a watch', () => {
     expect(alerts.map((m) => cardText(cardOf(m)).includes('Pat Postfail'))).toEqual([true]);
   });
 
+  it('repeats an alert rather than lose it when it cannot be marked sent after its post', async () => {
+    // The one case the design accepts a repeat in (see the top of src/bot/watches.ts): the
+    // post went out, then the store failed to record it, as a crash there would leave it.
+    await ask(host, `watch ${recording}`);
+    await addAccess(recording, 'Sam Stored', 'sam@example.com', 'download', '2024-05-04T10:00:00Z');
+    const { store } = stack.running;
+    const settle = store.settleWatchAccesses.bind(store);
+    let failed = false;
+    const spy = jest.spyOn(store, 'settleWatchAccesses').mockImplementation(async (id, keys) => {
+      if (keys.length > 0 && !failed) {
+        failed = true;
+        throw new Error('the store went away');
+      }
+      return settle(id, keys);
+    });
+    try {
+      const marker = await mark(host);
+      await nextPoll();
+      expect(failed).toBe(true);
+      await elapse(31_000);
+      await nextPoll();
+      await nextPoll();
+      const alerts = await botSince(host, marker);
+      expect(alerts.map((m) => /Sam Stored/.test(cardText(cardOf(m))))).toEqual([true, true]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it("starts from a report card's Watch button, only for the card's own person", async () => {
     const report = await host.waitForBotCard(room(host), {
       after: (await host.dmBot(`audit ${recording}`)).id,
