@@ -47,6 +47,23 @@ export function watchActionData(
   });
 }
 
+/**
+ * The data of the Audit button on a watch alert: the watcher's own audit of the recording.
+ * @example watchAuditData({ recordingId: 'r', requesterId: 'p' }) // { action: 'watch.audit', recordingId: 'r', requesterId: 'p' }
+ */
+export function watchAuditData(watch: {
+  recordingId: string;
+  hostEmail?: string;
+  requesterId: string;
+}) {
+  return withoutUndefined({
+    action: 'watch.audit' as const,
+    recordingId: watch.recordingId,
+    hostEmail: watch.hostEmail,
+    requesterId: watch.requesterId,
+  });
+}
+
 const cardActionSchema = z.discriminatedUnion('action', [
   ...watchActionSchemas,
   z.object({ action: z.literal('audit.page'), ...reportView }),

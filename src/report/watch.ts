@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { parseAccessTime, personKey } from './aggregate';
+import { watchAuditData } from './card-actions';
 import { escapeCardText, escapeEmail, escapeMarkdown } from './escape';
 import type { Translator } from './i18n';
 import { formatAccessTime } from './time';
@@ -151,7 +152,7 @@ export interface WatchCardData {
   hasFacts: boolean;
   footer: string;
   auditLabel: string;
-  auditData: Record<string, string>;
+  auditData: ReturnType<typeof watchAuditData>;
 }
 
 const NAME = { maxLength: 80 };
@@ -167,23 +168,6 @@ export function recordingLabel(
 ): string {
   const topic = watch.topic?.trim();
   return topic ? topic : t('watch.recording.noTopic', { id: watch.recordingId });
-}
-
-/**
- * The data of the Audit button on a watch message: the watcher's own audit of the recording.
- * @example watchAuditData({ recordingId: 'r', requesterId: 'p' }) // { action: 'watch.audit', … }
- */
-export function watchAuditData(watch: {
-  recordingId: string;
-  hostEmail?: string;
-  requesterId: string;
-}): Record<string, string> {
-  return {
-    action: 'watch.audit',
-    recordingId: watch.recordingId,
-    ...(watch.hostEmail ? { hostEmail: watch.hostEmail } : {}),
-    requesterId: watch.requesterId,
-  };
 }
 
 function who(record: AccessRecord, { t }: Translator): string {

@@ -124,7 +124,7 @@ export function createContext(
       }
     },
     forget: async () => {
-      // Their jobs first: forgetPerson deletes the watch rows, and the jobs with them.
+      // Watches with their jobs; forgetPerson alone would leave the jobs to end by themselves.
       await watches.stopAll();
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
