@@ -16,8 +16,9 @@ import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
+import { Watches } from './bot/watches';
 import { Inbox } from './inbox/inbox';
-import type { Clock } from './scheduler/clock';
+import { systemClock, type Clock } from './scheduler/clock';
 import { Scheduler } from './scheduler/scheduler';
 import type { BotServices } from './bot/services';
 import { preloadCardTemplates } from './cards';
@@ -116,7 +117,10 @@ export async function startApp({
       store,
       metrics,
       scheduler,
+      clock ?? systemClock,
     );
+    // Scheduled work registers its jobs before the scheduler starts.
+    services.watches.register();
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
@@ -247,10 +251,19 @@ function buildServices(
   store: Store,
   metrics: Metrics,
   scheduler: Scheduler,
+  clock: Clock,
 ): BotServices {
   const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
   const { clientId, clientSecret } = deployment.oauth;
   const manifest = loadManifest();
+  const tokens = new PersonTokens({
+    http,
+    store,
+    key: deployment.tokenKey,
+    clientId,
+    clientSecret,
+  });
+  const messenger = new Messenger(http, deployment.botToken);
   return {
     config,
     logger,
@@ -258,9 +271,21 @@ function buildServices(
     http,
     store,
     scheduler,
-    messenger: new Messenger(http, deployment.botToken),
+    messenger,
     recordsCache: new RecordsCache(),
-    tokens: new PersonTokens({ http, store, key: deployment.tokenKey, clientId, clientSecret }),
+    tokens,
+    watches: new Watches({
+      store,
+      scheduler,
+      tokens,
+      // A 429 fails at once: the poll job comes back at Retry-After rather than waiting.
+      pollHttp: createWebexHttp({ baseUrl: config.apiUrl, logger, retry: { maxRetryAfterMs: 0 } }),
+      messenger,
+      preferences: { config, store, tokens, http, logger },
+      config,
+      logger,
+      clock,
+    }),
     linker: new AccountLinker({
       client: {
         clientId,

@@ -32,6 +32,10 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** How often the leading replica reconciles the webhooks. */
   webhookReconcileSeconds: number;
+  /** ORG_EMAIL_DOMAINS, lowercased; empty: the requester's own domain is the organisation. */
+  orgEmailDomains: string[];
+  /** How often each watch polls its recording's access report. */
+  watchIntervalSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
@@ -190,6 +194,17 @@ const envSchema = z.object({
       .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
       .default(60),
   ),
+  // Issue 12, watches and the organisation test (src/report/organisation.ts).
+  ORG_EMAIL_DOMAINS: z.preprocess(blankToUndefined, z.string().default('')),
+  WATCH_INTERVAL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of seconds, e.g. 900 (15 minutes)' })
+      .int({ error: 'must be a whole number of seconds, e.g. 900 (15 minutes)' })
+      .min(5, { error: 'must be at least 5 seconds, e.g. 900 (15 minutes)' })
+      .max(86_400, { error: 'must be at most 86400 seconds (a day), e.g. 900' })
+      .default(900),
+  ),
 });
 
 /**
@@ -269,11 +284,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: vars.DEFAULT_TIMEZONE,
     defaultLocale: vars.DEFAULT_LOCALE,
     groupReply: vars.GROUP_REPLY,
-    allowedEmailDomains: vars.ALLOWED_EMAIL_DOMAINS.split(',')
-      .map((d) => d.trim().toLowerCase())
-      .filter(Boolean),
+    allowedEmailDomains: domainList(vars.ALLOWED_EMAIL_DOMAINS),
     logLevel: vars.LOG_LEVEL,
     shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS,
     webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
+    orgEmailDomains: domainList(vars.ORG_EMAIL_DOMAINS),
+    watchIntervalSeconds: vars.WATCH_INTERVAL_SECONDS,
   };
+}
+
+/** A comma list of email domains, lowercased, without blanks or a leading `@`. */
+function domainList(text: string): string[] {
+  return text
+    .split(',')
+    .map((d) => d.trim().toLowerCase().replace(/^@+/, ''))
+    .filter(Boolean);
 }

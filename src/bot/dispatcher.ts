@@ -5,7 +5,12 @@
  */
 import type { LinkedAccount } from '../auth/linking';
 import { aboutFacts, type ExplainContext } from '../errors';
-import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
+import {
+  parseCardAction,
+  type CardAction,
+  type ReportAction,
+  type WatchAction,
+} from '../report/card-actions';
 import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
@@ -14,10 +19,16 @@ import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
 import { notUnderstoodReply } from './commands/short-answers';
 import { runWelcome } from './commands/welcome';
-import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
+import {
+  auditFromFields,
+  parseCommand,
+  watchFromFields,
+  type ParsedCommand,
+} from './commands/parse';
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
 import { runTimezone } from './commands/timezone';
+import { runUnwatch, runWatch, runWatches, WATCH_FAILURE_NOTE } from './commands/watch';
 import { compose, step, type Step } from './middleware/compose';
 import {
   createContext,
@@ -218,6 +229,9 @@ function actionRoute(
   action: Exclude<CardAction, { action: 'help.show' }>,
   clickedMessageId: string,
 ): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  if (action.action === 'watch.audit' || action.action === 'watch.start') {
+    return watchButtonRoute(action);
+  }
   if (action.action === 'recordings.audit') {
     // The picker's value is "<id>" or "<id> <host email>" (admins listing other hosts).
     const choice = action.recordingChoice ?? '';
@@ -255,6 +269,24 @@ function actionRoute(
       },
       run: (ctx) => runReportAction(ctx, view, clickedMessageId),
     },
+  };
+}
+
+/** A watch alert's Audit button, or a report card's Watch button: the command they stand for. */
+function watchButtonRoute(
+  action: WatchAction,
+): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  const fields = { recording: action.recordingId, hostEmail: action.hostEmail };
+  const command =
+    action.action === 'watch.audit' ? auditFromFields(fields) : watchFromFields(fields);
+  if (command.kind === 'error') return command;
+  if (command.kind !== 'audit' && command.kind !== 'watch') {
+    throw new Error('a watch button gave another command');
+  }
+  const host = command.hostEmail ? ` host ${command.hostEmail}` : '';
+  return {
+    kind: 'route',
+    route: commandRoute(command, `${command.kind} ${command.recordingId}${host}`),
   };
 }
 
@@ -328,5 +360,19 @@ export const COMMAND_HANDLERS: {
   settings: { run: (ctx) => runSettings(ctx) },
   help: {
     run: async (ctx) => void (await ctx.conversation.say(helpReply(await ctx.messages()))),
+  },
+  // Issue 12: watches (commands/watch.ts).
+  watch: {
+    run: runWatch,
+    host: (command) => command.hostEmail,
+    failure: (command) => ({
+      noteKey: WATCH_FAILURE_NOTE,
+      explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
+    }),
+  },
+  watches: { run: (ctx) => runWatches(ctx) },
+  unwatch: {
+    run: (ctx, command) =>
+      runUnwatch(ctx, 'all' in command ? { all: true } : { recordingId: command.recordingId }),
   },
 };

@@ -8,6 +8,7 @@ import type { Store } from '../store/store';
 import type { WebexHttp } from '../webex/client';
 import type { RecordsCache } from './records-cache';
 import type { Messenger } from './replies';
+import type { Watches } from './watches';
 
 /** Everything a command may use; built once in the composition root. */
 export interface BotServices {
@@ -22,4 +23,6 @@ export interface BotServices {
   tokens: PersonTokens;
   linker: AccountLinker;
   recordsCache: RecordsCache;
+  /** `watch` and its poll jobs. */
+  watches: Watches;
 }

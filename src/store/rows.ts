@@ -2,6 +2,7 @@
 import {
   splitScopes,
   type ScheduledJob,
+  type StoredWatch,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
@@ -72,4 +73,21 @@ export function jobFromRow(r: Row): ScheduledJob {
   if (typeof r.lease_holder === 'string') job.leaseHolder = r.lease_holder;
   if (r.lease_until !== null && r.lease_until !== undefined) job.leaseUntil = msOf(r.lease_until);
   return job;
+}
+
+export function watchFromRow(r: Row): StoredWatch {
+  const watch: StoredWatch = {
+    id: String(r.id),
+    personId: String(r.person_id),
+    recordingId: String(r.recording_id),
+    filter: r.filter === 'downloads' || r.filter === 'external' ? r.filter : 'all',
+    expiresAt: msOf(r.expires_at),
+    createdAt: msOf(r.created_at),
+  };
+  if (typeof r.host_email === 'string') watch.hostEmail = r.host_email;
+  if (typeof r.topic === 'string') watch.topic = r.topic;
+  if (r.paused_reason === 'not-connected' || r.paused_reason === 'no-access') {
+    watch.pausedReason = r.paused_reason;
+  }
+  return watch;
 }

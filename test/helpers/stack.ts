@@ -9,6 +9,7 @@ import axios, { type AxiosInstance } from 'axios';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/modes/sandbox';
+import type { Clock } from '../../src/scheduler/clock';
 import type { SandboxMessage } from '../../src/sandbox/state';
 
 export type { SandboxMessage };
@@ -131,10 +132,14 @@ export interface TestStack {
 }
 
 /**
- * Starts sandbox and bot like `npm start`, with a throw-away data folder.
+ * Starts sandbox and bot like `npm start`, with a throw-away data folder. With `clock`, the
+ * bot's scheduler and the sandbox's report API read it (move it, then wake the scheduler).
  * @example const stack = await startStack(); const host = stack.user('host@example.com');
  */
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'audit-bot-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -146,6 +151,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     config,
     logger: createLogger(config.logLevel),
     dataDir,
+    clock: options.clock,
   });
   const stack: TestStack = {
     running,

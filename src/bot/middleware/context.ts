@@ -17,6 +17,7 @@ import type { PersonRecordsCache } from '../records-cache';
 import type { Conversation, ConversationPlace } from '../replies';
 import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
 import type { BotServices } from '../services';
+import type { PersonWatches } from '../watches';
 
 /** The linked account as the pipeline found it. */
 export interface AccountAccess {
@@ -54,7 +55,7 @@ export interface CommandContext {
   saveSettings(patch: SettingsPatch): Promise<void>;
   /** Asks Webex whether the stored link still works. */
   checkAccount(): Promise<AccountStatus>;
-  /** Deletes everything stored for the person (tokens, settings, cached reports). */
+  /** Deletes everything stored for the person (tokens, settings, cached reports, watches). */
   forget(): Promise<void>;
   /** Reports recently fetched for this person (never another's). */
   recordsCache: PersonRecordsCache;
@@ -63,6 +64,8 @@ export interface CommandContext {
    * once known); added to the route's own (see steps.ts explainContext).
    */
   about: ExplainContext;
+  /** This person's watches (never another's). */
+  watches: PersonWatches;
   logger: Logger;
 }
 
@@ -97,6 +100,7 @@ export function createContext(
   conversation: Conversation,
 ): BotContext {
   const { tokens, http, store, linker, recordsCache, logger } = services;
+  const watches = services.watches.forPerson(event.person.id);
   const personId = event.person.id;
   let messages: Promise<Translator> | undefined;
   const ctx: BotContext = {
@@ -125,11 +129,14 @@ export function createContext(
       }
     },
     forget: async () => {
+      // Watches with their jobs; forgetPerson alone would leave the jobs to end by themselves.
+      await watches.stopAll();
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
     },
     recordsCache: recordsCache.forPerson(personId),
     about: {},
+    watches,
     logger,
   };
   return ctx;
