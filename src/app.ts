@@ -10,14 +10,16 @@ import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
 import { InFlight } from './in-flight';
 import type { Logger } from './log';
+import { Digests } from './bot/digest';
 import { CommandDispatcher } from './bot/dispatcher';
 import { loadManifest } from './bot/manifest';
 import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
+import { UsageLog } from './bot/usage-log';
 import { Inbox } from './inbox/inbox';
-import type { Clock } from './scheduler/clock';
+import { systemClock, type Clock } from './scheduler/clock';
 import { Scheduler } from './scheduler/scheduler';
 import type { BotServices } from './bot/services';
 import { preloadCardTemplates } from './cards';
@@ -116,6 +118,7 @@ export async function startApp({
       store,
       metrics,
       scheduler,
+      clock ?? systemClock,
     );
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
@@ -173,6 +176,8 @@ export async function startApp({
         if (note) await services.messenger.send(note.to, note.reply);
       },
     });
+    services.digests.register();
+    await services.usageLog.schedulePruning(scheduler);
     scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
 
@@ -246,10 +251,19 @@ function buildServices(
   store: Store,
   metrics: Metrics,
   scheduler: Scheduler,
+  clock: Clock,
 ): BotServices {
   const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
   const { clientId, clientSecret } = deployment.oauth;
   const manifest = loadManifest();
+  const messenger = new Messenger(http, deployment.botToken);
+  const tokens = new PersonTokens({
+    http,
+    store,
+    key: deployment.tokenKey,
+    clientId,
+    clientSecret,
+  });
   return {
     config,
     logger,
@@ -257,9 +271,17 @@ function buildServices(
     http,
     store,
     scheduler,
-    messenger: new Messenger(http, deployment.botToken),
+    clock,
+    messenger,
     recordsCache: new RecordsCache(),
-    tokens: new PersonTokens({ http, store, key: deployment.tokenKey, clientId, clientSecret }),
+    tokens,
+    digests: new Digests({ config, store, scheduler, tokens, http, messenger, logger, clock }),
+    usageLog: new UsageLog({
+      store,
+      clock,
+      retentionDays: config.usageRetentionDays,
+      logger,
+    }),
     linker: new AccountLinker({
       client: {
         clientId,

@@ -32,11 +32,16 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** How often the leading replica reconciles the webhooks. */
   webhookReconcileSeconds: number;
+  /** The organisation's email domains; empty: the requester's own domain counts as inside. */
+  orgEmailDomains: string[];
+  /** How many days the usage log keeps an entry. */
+  usageRetentionDays: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
 /** Inside Kubernetes' default terminationGracePeriodSeconds (30), with room to hand work over. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 25;
+export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 
 /** One line per problem, ready to print. */
 export class ConfigError extends Error {
@@ -190,6 +195,16 @@ const envSchema = z.object({
       .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
       .default(60),
   ),
+  ORG_EMAIL_DOMAINS: z.preprocess(blankToUndefined, z.string().default('')),
+  USAGE_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of days, e.g. 90' })
+      .int({ error: 'must be a whole number of days, e.g. 90' })
+      .min(1, { error: 'must be at least 1 day, e.g. 90' })
+      .max(3650, { error: 'must be at most 3650 days (ten years), e.g. 90' })
+      .default(DEFAULT_USAGE_RETENTION_DAYS),
+  ),
 });
 
 /**
@@ -269,11 +284,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     defaultTimezone: vars.DEFAULT_TIMEZONE,
     defaultLocale: vars.DEFAULT_LOCALE,
     groupReply: vars.GROUP_REPLY,
-    allowedEmailDomains: vars.ALLOWED_EMAIL_DOMAINS.split(',')
-      .map((d) => d.trim().toLowerCase())
-      .filter(Boolean),
+    allowedEmailDomains: domainList(vars.ALLOWED_EMAIL_DOMAINS),
     logLevel: vars.LOG_LEVEL,
     shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS,
     webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
+    orgEmailDomains: domainList(vars.ORG_EMAIL_DOMAINS),
+    usageRetentionDays: vars.USAGE_RETENTION_DAYS,
   };
+}
+
+/** A comma list of email domains, lower case, without blanks. */
+function domainList(text: string): string[] {
+  return text
+    .split(',')
+    .map((d) => d.trim().toLowerCase())
+    .filter(Boolean);
 }

@@ -7,7 +7,14 @@ import type * as ACDataModule from 'adaptivecards-templating';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Names of the templates in cards/ (cards/<name>.json). */
-export const CARD_TEMPLATES = ['audit-report', 'help', 'message', 'connect', 'recordings'] as const;
+export const CARD_TEMPLATES = [
+  'audit-report',
+  'help',
+  'message',
+  'connect',
+  'recordings',
+  'digest',
+] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 
 /** One parsed template per name, as read from cards/<name>.json. */
