@@ -10,6 +10,7 @@ import type { Logger } from '../log';
 import { startApp, type RunningApp } from '../app';
 import { loadManifest } from '../bot/manifest';
 import type { SandboxFacts } from '../sandbox/facts';
+import type { Clock } from '../scheduler/clock';
 import { registerIntegration } from '../sandbox/routes/oauth';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { loadOrCreateSandboxKey } from './sandbox-key';
@@ -28,6 +29,8 @@ export interface LaunchOptions {
   /** The sandbox's port; 0 picks a free one. */
   sandboxPort?: number;
   print?: (line: string) => void;
+  /** The bot's scheduler and the sandbox's recording reports read it (tests move it). */
+  clock?: Clock;
 }
 
 export interface RunningSandbox extends RunningApp {
@@ -71,7 +74,11 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
   const dataDir = options.dataDir ?? path.resolve('data');
   // The SDK complains that sandbox tokens do not look like Webex's; that is expected here.
   process.env.WEBEX_LOG_LEVEL ??= 'silent';
-  const sandbox = await startSandbox({ port: options.sandboxPort ?? 0 });
+  const { clock } = options;
+  const sandbox = await startSandbox({
+    port: options.sandboxPort ?? 0,
+    ...(clock ? { now: () => clock.now() } : {}),
+  });
   const botToken = sandbox.botToken;
 
   let app: RunningApp;
@@ -79,6 +86,7 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
     app = await startApp({
       config: { ...options.config, apiUrl: sandbox.apiUrl },
       logger: options.logger,
+      clock,
       deploy: (listenUrl) => {
         const oauth = registerBotIntegration(sandbox, listenUrl);
         return {

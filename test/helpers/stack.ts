@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/modes/sandbox';
 import type { SandboxMessage } from '../../src/sandbox/state';
+import type { Clock } from '../../src/scheduler/clock';
 
 export type { SandboxMessage };
 
@@ -131,10 +132,14 @@ export interface TestStack {
 }
 
 /**
- * Starts sandbox and bot like `npm start`, with a throw-away data folder.
+ * Starts sandbox and bot like `npm start`, with a throw-away data folder. With `clock`, the
+ * bot's scheduler and the sandbox's recording reports take their time from it.
  * @example const stack = await startStack(); const host = stack.user('host@example.com');
  */
-export async function startStack(env: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(
+  env: Record<string, string> = {},
+  options: { clock?: Clock } = {},
+): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'audit-bot-test-'));
   const config = loadConfig({
     PORT: '0',
@@ -146,6 +151,7 @@ export async function startStack(env: Record<string, string> = {}): Promise<Test
     config,
     logger: createLogger(config.logLevel),
     dataDir,
+    clock: options.clock,
   });
   const stack: TestStack = {
     running,
@@ -175,7 +181,7 @@ interface CardAction {
   card?: { actions?: CardAction[] };
 }
 
-/** Every button of a card, including those inside Action.ShowCard. */
+/** Every button of a card, including those inside Action.ShowCard and in the body's ActionSets. */
 export function cardActions(card: unknown): CardAction[] {
   const found: CardAction[] = [];
   const visit = (actions: CardAction[] | undefined) => {
@@ -184,7 +190,15 @@ export function cardActions(card: unknown): CardAction[] {
       visit(action.card?.actions);
     }
   };
+  const visitBody = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visitBody);
+    if (!node || typeof node !== 'object') return;
+    const element = node as { type?: string; actions?: CardAction[] };
+    if (element.type === 'ActionSet') visit(element.actions);
+    Object.entries(element).forEach(([key, value]) => key !== 'actions' && visitBody(value));
+  };
   visit((card as { actions?: CardAction[] }).actions);
+  visitBody((card as { body?: unknown }).body);
   return found;
 }
 
