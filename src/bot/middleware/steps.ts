@@ -163,6 +163,8 @@ export function recordUsage(deps: {
   return step('recordUsage', async (ctx, next) => {
     const subject = routeOf(ctx).usage;
     if (!subject) return next();
+    // When it was asked, not when it ended.
+    const at = deps.clock.now();
     let failure: unknown = undefined;
     try {
       await next();
@@ -174,7 +176,7 @@ export function recordUsage(deps: {
       await deps.store
         .addUsage({
           id: randomUUID(),
-          at: deps.clock.now(),
+          at,
           personId: ctx.person.id,
           personEmail: ctx.person.email,
           command: subject.command,
