@@ -28,6 +28,8 @@ const T0 = Date.parse('2024-11-09T12:00:00Z');
 /** Monday 11 November 2024, 09:00 in Tokyo and in Los Angeles. */
 const TOKYO_MONDAY = Date.parse('2024-11-11T00:00:00Z');
 const LA_MONDAY = Date.parse('2024-11-11T17:00:00Z');
+/** The same Monday, 09:00 in Berlin (the admin's Webex profile zone). */
+const BERLIN_MONDAY = Date.parse('2024-11-11T08:00:00Z');
 const WEEK = 7 * 86_400_000;
 const MINUTE = 60_000;
 
@@ -37,6 +39,8 @@ let stack: TestStack;
 let host: SandboxUser;
 /** Hosts "Shared design review" (shared with host); New York, until `timezone Asia/Tokyo`. */
 let other: SandboxUser;
+/** A Webex admin, connected with `connect admin`; Berlin. */
+let admin: SandboxUser;
 const rooms = new Map<SandboxUser, string>();
 const seen = new Map<SandboxUser, string>();
 
@@ -44,8 +48,9 @@ beforeAll(async () => {
   stack = await startStack({}, { clock });
   host = stack.user('host@example.com');
   other = stack.user('other.host@example.com');
-  for (const user of [host, other]) {
-    await link(user);
+  admin = stack.user('admin@example.com');
+  for (const user of [host, other, admin]) {
+    await link(user, user === admin);
     rooms.set(user, await user.directRoomId());
     await markRead(user);
   }
@@ -112,6 +117,13 @@ describe('the weekly digest', () => {
     );
   });
 
+  it('covers every host for an admin who asks for "all", and refuses it to others', async () => {
+    const refusal = await say(host, 'digest weekly all');
+    expect(refusal).toContain('A digest of every host on your sites needs the admin scope.');
+    expect(refusal).toContain('connect admin');
+    expect(await say(admin, 'digest weekly all')).toContain('It covers every host on your sites.');
+  });
+
   it('comes at 09:00 on Monday in Tokyo, and nothing comes before', async () => {
     await advanceTo(TOKYO_MONDAY - MINUTE);
     expect(await newFromBot(other)).toEqual([]);
@@ -130,6 +142,19 @@ describe('the weekly digest', () => {
       'External download: Ola Partner (ola@partner.example), Nov 6, 2024, 5:00 PM GMT+9',
     );
     // Los Angeles is still on Sunday.
+    expect(await newFromBot(host)).toEqual([]);
+  });
+
+  it("gives the admin every host's recordings at 09:00 in Berlin", async () => {
+    await advanceTo(BERLIN_MONDAY - MINUTE);
+    expect(await newFromBot(admin)).toEqual([]);
+    await advanceTo(BERLIN_MONDAY);
+    const [digest, ...more] = await newFromBot(admin);
+    expect(more).toEqual([]);
+    const text = cardText(cardOf(digest));
+    expect(text).toContain("Your sites' week in recordings");
+    expect(text).toMatch(/Weekly sync\n.* · host host@example\.com/);
+    expect(text).toMatch(/Shared design review\n.* · host other\.host@example\.com/);
     expect(await newFromBot(host)).toEqual([]);
   });
 
@@ -188,7 +213,10 @@ describe('the weekly digest', () => {
 
     const usageBefore = await stack.running.store.listUsage({ since: 0, limit: 1000 });
     const hostEntries = usageBefore.filter((e) => e.personId === host.id);
-    expect(hostEntries.map((e) => [e.command, e.outcome])).toEqual([['digest', 'ok']]);
+    expect(hostEntries.map((e) => [e.command, e.hostEmail, e.outcome])).toEqual([
+      ['digest', undefined, 'ok'],
+      ['digest', 'all', 'missing_scope'],
+    ]);
     await say(host, 'disconnect');
     expect(await stack.running.store.getDigest(host.id)).toBeNull();
     expect(await stack.running.store.getJob(digestJobKey(host.id))).toBeNull();
