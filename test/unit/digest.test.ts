@@ -13,6 +13,7 @@ import {
   topRecordings,
   type DigestInput,
 } from '../../src/report/digest';
+import { parseCardAction } from '../../src/report/card-actions';
 import { isExternal } from '../../src/report/organisation';
 import type { RecordingSummary } from '../../src/report/recordings';
 import { expectValidCard } from '../helpers/cards';
@@ -348,5 +349,20 @@ describe('buildDigestCardData', () => {
     const raw = JSON.stringify(renderCard('digest', data));
     expect(raw).not.toContain('[x](https://evil.example)');
     expect(raw).not.toContain('<@all>');
+  });
+});
+
+describe("the digest's Audit button", () => {
+  it('is read back as the card gave it, and anything else is not ours', () => {
+    const button = { action: 'digest.audit', recordingId: 'abc', requesterId: 'P' };
+    expect(parseCardAction(button)).toEqual(button);
+    const picked = {
+      action: 'digest.audit',
+      requesterId: 'P',
+      recordingChoice: 'abc x@corp.example',
+    };
+    expect(parseCardAction(picked)).toEqual(picked);
+    expect(parseCardAction({ action: 'digest.audit', recordingId: 'abc' })).toBeNull();
+    expect(parseCardAction({ ...button, recordingId: 'x'.repeat(300) })).toBeNull();
   });
 });
