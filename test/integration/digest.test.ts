@@ -95,6 +95,20 @@ async function newFromBot(user: SandboxUser): Promise<SandboxMessage[]> {
   return fresh;
 }
 
+/**
+ * Nothing reaches anyone a minute before `ms`; at `ms` exactly one message reaches `user`: the
+ * digest, checked as a valid card.
+ */
+async function digestAt(user: SandboxUser, ms: number): Promise<SandboxMessage> {
+  await advanceTo(ms - MINUTE);
+  for (const someone of [host, other, admin]) expect(await newFromBot(someone)).toEqual([]);
+  await advanceTo(ms);
+  const [digest, ...more] = await newFromBot(user);
+  expect(more).toEqual([]);
+  expectValidCard(cardOf(digest));
+  return digest;
+}
+
 async function markRead(user: SandboxUser): Promise<void> {
   await newFromBot(user);
 }
@@ -125,16 +139,7 @@ describe('the weekly digest', () => {
   });
 
   it('comes at 09:00 on Monday in Tokyo, and nothing comes before', async () => {
-    await advanceTo(TOKYO_MONDAY - MINUTE);
-    expect(await newFromBot(other)).toEqual([]);
-    expect(await newFromBot(host)).toEqual([]);
-
-    await advanceTo(TOKYO_MONDAY);
-    const [digest, ...more] = await newFromBot(other);
-    expect(more).toEqual([]);
-    const card = cardOf(digest);
-    expectValidCard(card);
-    const text = cardText(card);
+    const text = cardText(cardOf(await digestAt(other, TOKYO_MONDAY)));
     expect(text).toContain('Your week in recordings');
     expect(text).toContain('Nov 4, 2024, 9:00 AM GMT+9 – Nov 11, 2024, 9:00 AM GMT+9');
     expect(text).toContain('Shared design review');
@@ -146,12 +151,7 @@ describe('the weekly digest', () => {
   });
 
   it("gives the admin every host's recordings at 09:00 in Berlin", async () => {
-    await advanceTo(BERLIN_MONDAY - MINUTE);
-    expect(await newFromBot(admin)).toEqual([]);
-    await advanceTo(BERLIN_MONDAY);
-    const [digest, ...more] = await newFromBot(admin);
-    expect(more).toEqual([]);
-    const text = cardText(cardOf(digest));
+    const text = cardText(cardOf(await digestAt(admin, BERLIN_MONDAY)));
     expect(text).toContain("Your sites' week in recordings");
     expect(text).toMatch(/Weekly sync\n.* · host host@example\.com/);
     expect(text).toMatch(/Shared design review\n.* · host other\.host@example\.com/);
@@ -159,12 +159,7 @@ describe('the weekly digest', () => {
   });
 
   it('comes at 09:00 on Monday in Los Angeles, with every external download of the week', async () => {
-    await advanceTo(LA_MONDAY - MINUTE);
-    expect(await newFromBot(host)).toEqual([]);
-
-    await advanceTo(LA_MONDAY);
-    const [digest, ...more] = await newFromBot(host);
-    expect(more).toEqual([]);
+    const digest = await digestAt(host, LA_MONDAY);
     const text = cardText(cardOf(digest));
     expect(text).toContain('Nov 4, 2024, 9:00 AM PST – Nov 11, 2024, 9:00 AM PST');
     expect(text).toContain('Weekly sync');
