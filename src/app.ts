@@ -164,6 +164,7 @@ export async function startApp({
       logger,
       onMessage: (message) => dispatcher.onMessage(message),
       onCardAction: (action) => dispatcher.onCardAction(action),
+      onBotAdded: (added) => dispatcher.onBotAdded(added),
       leases: openedStore,
       webhookReconcileMs: config.webhookReconcileSeconds * 1000,
       metrics,

@@ -126,8 +126,11 @@ export function explainError(
   return say('error.internal');
 }
 
-/** Plain text (the card escapes facts): the command, then the recording's topic or ID. */
-function aboutFacts(context: ExplainContext, { t }: Translator) {
+/**
+ * Plain text (the card escapes facts): the command, then the recording's topic or ID.
+ * @example aboutFacts({ command: 'audit', recordingId: 'abc' }, english()) // [{ title: 'Command', value: 'audit' }, …]
+ */
+export function aboutFacts(context: ExplainContext, { t }: Translator) {
   const facts: Array<{ title: string; value: string }> = [];
   if (context.command) facts.push({ title: t('error.about.command'), value: context.command });
   const recording = context.topic?.trim() || context.recordingId;
@@ -175,12 +178,21 @@ export function logFailure(
     logger.error({ ...fields, err }, msg);
     return;
   }
+  logger.info({ ...fields, failure: failureSummary(err) }, msg);
+}
+
+/**
+ * What is safe and useful to log of a failure in one short line: its code, message, status
+ * and trackingId, without the stack (for failures that need no one's attention).
+ * @example logger.warn({ failure: failureSummary(err) }, 'old card not deleted');
+ */
+export function failureSummary(err: unknown): {
+  code?: string;
+  message: string;
+  status?: number;
+  trackingId?: string;
+} {
+  if (!(err instanceof Error)) return { message: String(err) };
   const e = err as Error & { code?: string; status?: number; trackingId?: string };
-  logger.info(
-    {
-      ...fields,
-      failure: { code: e.code, message: e.message, status: e.status, trackingId: e.trackingId },
-    },
-    msg,
-  );
+  return { code: e.code, message: e.message, status: e.status, trackingId: e.trackingId };
 }

@@ -4,7 +4,7 @@
  * steps in order and says which input goes where.
  */
 import type { LinkedAccount } from '../auth/linking';
-import type { ExplainContext } from '../errors';
+import { aboutFacts, type ExplainContext } from '../errors';
 import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
 import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
@@ -13,6 +13,8 @@ import { DIGEST_FAILURE_NOTE, runDigest } from './commands/digest';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
+import { notUnderstoodReply } from './commands/short-answers';
+import { runWelcome } from './commands/welcome';
 import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
@@ -41,7 +43,7 @@ import {
 import { translatorFor } from '../locales';
 import { resolveLocale } from './preferences';
 import { Conversation, type ConversationPlace } from './replies';
-import type { IncomingCardAction, IncomingMessage } from './runtime';
+import type { BotAddedToSpace, IncomingCardAction, IncomingMessage } from './runtime';
 import type { BotServices } from './services';
 
 export interface DispatcherOptions {
@@ -90,6 +92,11 @@ export class CommandDispatcher {
     await this.cardActions(createContext(this.services, click, this.conversation(place)));
   }
 
+  /** Added to a group space: the welcome, once per membership of the bot. */
+  async onBotAdded(added: BotAddedToSpace): Promise<void> {
+    await runWelcome(this.services, added);
+  }
+
   /** After linking: say so privately, then run what the person was waiting for. */
   async onLinked(account: LinkedAccount): Promise<void> {
     const person = { id: account.personId, email: account.email, displayName: account.displayName };
@@ -131,7 +138,10 @@ export class CommandDispatcher {
   }
 }
 
-/** Typed text: parse it; mistakes and unknown input are answered here. */
+/**
+ * Typed text: parse it; mistakes and unknown input are answered here, unknown input with one
+ * short line (the closest command, if any) and a Help button.
+ */
 function routeText(): Step<BotContext> {
   return step('routeText', async (ctx, next) => {
     if (ctx.event.kind !== 'message') throw new Error('routeText needs a message');
@@ -139,7 +149,9 @@ function routeText(): Step<BotContext> {
     const command = parseCommand(text);
     if (command.kind === 'error') return sayParseError(ctx, command);
     if (command.kind === 'unknown') {
-      await ctx.conversation.say(helpReply(text, await ctx.messages()));
+      // Help, once pressed, answers in the same thread as this short answer.
+      const threadId = ctx.conversation.isGroup ? ctx.place.threadId : undefined;
+      await ctx.conversation.say(notUnderstoodReply(command.text, await ctx.messages(), threadId));
       return;
     }
     ctx.route = commandRoute(command, text);
@@ -159,26 +171,57 @@ function routeCardAction(services: BotServices): Step<BotContext> {
       services.logger.warn({ messageId: ctx.event.messageId }, 'unknown card action ignored');
       return;
     }
+    // Help is for anyone who presses it, as typing `help` is.
+    if (action.action === 'help.show') {
+      ctx.route = helpButtonRoute(services, action.threadId ?? ctx.event.messageId);
+      return next();
+    }
     if (action.requesterId !== ctx.person.id) {
       const messages = await ctx.messages();
+      // Only what the click itself carried: nothing of the requester's report.
+      const about = aboutFacts(
+        'recordingId' in action
+          ? { command: 'audit', recordingId: action.recordingId }
+          : { command: 'recordings' },
+        messages,
+      );
       await services.messenger.send(
         { toPersonId: ctx.person.id },
         noticeReply(
-          { title: messages.t('notYours.title'), text: messages.t('notYours.text') },
+          { title: messages.t('notYours.title'), text: messages.t('notYours.text'), about },
           messages,
         ),
       );
       return;
     }
-    const route = actionRoute(action);
+    const route = actionRoute(action, ctx.event.messageId);
     if (route.kind === 'error') return sayParseError(ctx, route);
     ctx.route = route.route;
     await next();
   });
 }
 
+/**
+ * The Help button: the full help card where it was pressed; in a group space in the thread
+ * of the message that carried it (a welcome is a thread's root; a short answer says its own).
+ */
+function helpButtonRoute(services: BotServices, threadId: string): Route {
+  return {
+    command: 'help',
+    label: 'help.show',
+    run: async (ctx) => {
+      const parentId = ctx.conversation.isGroup ? threadId : undefined;
+      await services.messenger.send(
+        { roomId: ctx.place.room.id, parentId },
+        helpReply(await ctx.messages()),
+      );
+    },
+  };
+}
+
 function actionRoute(
-  action: CardAction,
+  action: Exclude<CardAction, { action: 'help.show' }>,
+  clickedMessageId: string,
 ): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
   if (action.action === 'recordings.audit') return auditPick(action.recordingChoice);
   if (action.action === 'digest.audit') {
@@ -210,7 +253,7 @@ function actionRoute(
         explain: { recordingId: view.recordingId, hostEmail: view.hostEmail },
       },
       usage: reportActionUsage(view),
-      run: (ctx) => runReportAction(ctx, view),
+      run: (ctx) => runReportAction(ctx, view, clickedMessageId),
     },
   };
 }
@@ -324,8 +367,7 @@ export const COMMAND_HANDLERS: {
   locale: { run: runLocale },
   settings: { run: (ctx) => runSettings(ctx) },
   help: {
-    run: async (ctx) =>
-      void (await ctx.conversation.say(helpReply(undefined, await ctx.messages()))),
+    run: async (ctx) => void (await ctx.conversation.say(helpReply(await ctx.messages()))),
   },
   digest: {
     run: runDigest,

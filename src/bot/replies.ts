@@ -8,9 +8,11 @@ import type { WebexHttp } from '../webex/client';
 import {
   deleteMessage,
   editMessage,
+  getMessage,
   sendFile,
   sendMessage,
   type NewMessage,
+  type PostedMessage,
   type SentMessage,
 } from '../webex/messages';
 import { notePosted, notePostFailed } from './reply-tally';
@@ -76,6 +78,14 @@ export class Messenger {
   remove(messageId: string): Promise<void> {
     return deleteMessage(this.http, this.botToken, messageId);
   }
+
+  /**
+   * Reads a message in a space the bot is in.
+   * @example const clicked = await messenger.read(click.messageId);
+   */
+  read(messageId: string): Promise<PostedMessage> {
+    return getMessage(this.http, this.botToken, messageId);
+  }
 }
 
 /** Counts the post on the current event's reply tally (see reply-tally.ts). */
@@ -90,6 +100,11 @@ function tallied(post: Promise<SentMessage>): Promise<SentMessage> {
       throw err;
     },
   );
+}
+
+/** Answers in this thread of a group space instead of the person's (a replaced card's). */
+export interface ThreadOption {
+  threadId?: string;
 }
 
 /** Where a conversation takes place: who asked, in which space, in reply to what. */
@@ -112,10 +127,14 @@ export class Conversation {
     return this.place.room.type === 'group';
   }
 
-  /** In the space the person used (threaded in a group space). */
-  say(reply: Reply): Promise<SentMessage> {
+  /**
+   * In the space the person used (threaded in a group space: under their message, or in
+   * `options.threadId`).
+   */
+  say(reply: Reply, options: ThreadOption = {}): Promise<SentMessage> {
+    const threadId = options.threadId ?? this.place.threadId;
     return this.messenger.send(
-      { roomId: this.place.room.id, parentId: this.isGroup ? this.place.threadId : undefined },
+      { roomId: this.place.room.id, parentId: this.isGroup ? threadId : undefined },
       reply,
     );
   }
@@ -124,10 +143,14 @@ export class Conversation {
    * Only to the person. From a group space a `note` (without private content) is threaded
    * under their message so they know where to look.
    */
-  async sayPrivately(reply: Reply, note?: string): Promise<SentMessage> {
-    if (!this.isGroup) return this.say(reply);
+  async sayPrivately(
+    reply: Reply,
+    note?: string,
+    options: ThreadOption = {},
+  ): Promise<SentMessage> {
+    if (!this.isGroup) return this.say(reply, options);
     const sent = await this.messenger.send({ toPersonId: this.place.person.id }, reply);
-    if (note) await this.say({ markdown: note });
+    if (note) await this.say({ markdown: note }, options);
     return sent;
   }
 
@@ -158,9 +181,16 @@ export class Conversation {
     return this.messenger.remove(messageId);
   }
 
+  /** Reads a message of this conversation (the card a button was pressed on). */
+  read(messageId: string): Promise<PostedMessage> {
+    return this.messenger.read(messageId);
+  }
+
   /** A report: privately or in the space, as GROUP_REPLY says. */
-  report(reply: Reply, note: string): Promise<SentMessage> {
-    return this.reportsPrivately ? this.sayPrivately(reply, note) : this.say(reply);
+  report(reply: Reply, note: string, options: ThreadOption = {}): Promise<SentMessage> {
+    return this.reportsPrivately
+      ? this.sayPrivately(reply, note, options)
+      : this.say(reply, options);
   }
 
   sendFilePrivately(file: FileReply): Promise<SentMessage> {

@@ -10,6 +10,7 @@ import {
   EventReadError,
   FrameworkAdapter,
   type BotIdentity,
+  type FrameworkMembership,
   type FrameworkCardAction,
   type FrameworkMessage,
 } from './framework';
@@ -54,6 +55,16 @@ export interface IncomingCardAction {
   inputs: Record<string, unknown>;
 }
 
+/** Someone added the bot to a group space (a new membership of the bot there). */
+export interface BotAddedToSpace {
+  kind: 'botAdded';
+  room: Room;
+  /** The bot's new membership: adding it again after a removal is another one. */
+  membershipId: string;
+  /** Who added it, when Webex says. */
+  addedBy?: string;
+}
+
 export interface BotRuntimeOptions {
   apiUrl: string;
   botToken: string;
@@ -69,6 +80,8 @@ export interface BotRuntimeOptions {
   logger: Logger;
   onMessage: (message: IncomingMessage) => Promise<void>;
   onCardAction: (action: IncomingCardAction) => Promise<void>;
+  /** The bot was added to a group space (never a 1:1: there the person's message is answered). */
+  onBotAdded?: (added: BotAddedToSpace) => Promise<void>;
   /** Holds the lease that picks the one replica reconciling the webhooks. */
   leases: Pick<Store, 'claimLeadership' | 'releaseLeadership'>;
   /** How often the leading replica reconciles the webhooks (WEBHOOK_RECONCILE_SECONDS). */
@@ -78,6 +91,20 @@ export interface BotRuntimeOptions {
 
 /** Resources whose events are someone asking the bot something. */
 const REQUESTS = new Set(['messages', 'attachmentActions']);
+
+/**
+ * The bot's own membership created in a group space: its welcome is owed, so a failed read of
+ * it is worth another attempt, as for a request. An envelope that does not say the room type
+ * counts too (a retry of a 1:1 membership costs one read; a lost welcome is not seen again).
+ */
+function addsBotToGroup(envelope: WebhookEnvelope, botId: string): boolean {
+  return (
+    envelope.resource === 'memberships' &&
+    envelope.event === 'created' &&
+    envelope.data.personId === botId &&
+    envelope.data.roomType !== 'direct'
+  );
+}
 
 export class BotRuntime {
   private constructor(
@@ -108,6 +135,7 @@ export class BotRuntime {
       logger: options.logger,
       onMessage: (event) => runtime?.onFrameworkMessage(event),
       onCardAction: (event) => runtime?.onFrameworkCardAction(event),
+      onMembershipCreated: (event) => runtime?.onFrameworkMembership(event),
     });
     const reconciler = new WebhookReconciler({
       http: options.http,
@@ -134,7 +162,8 @@ export class BotRuntime {
    * Hands a verified envelope to the framework and resolves once its handler has finished.
    * Rejects with a `retryable` error when trying again later may help: the event could not
    * be read ({@link EventReadError}), or nothing could be posted ({@link ReplyNotPostedError}).
-   * Events about spaces and memberships never reject for a failed read: nobody waits on them.
+   * Events about spaces and memberships never reject for a failed read (nobody waits on
+   * them), except the bot's own membership of a group space, which owes a welcome.
    * @example await runtime.handle(envelope);
    */
   async handle(envelope: WebhookEnvelope): Promise<void> {
@@ -143,6 +172,7 @@ export class BotRuntime {
       await this.adapter.handle(envelope);
     } catch (err) {
       if (!(err instanceof EventReadError) || REQUESTS.has(envelope.resource)) throw err;
+      if (addsBotToGroup(envelope, this.identity.id)) throw err;
       this.options.logger.warn({ err, resource: envelope.resource }, 'event not read; skipped');
     }
   }
@@ -195,15 +225,39 @@ export class BotRuntime {
     return this.run(() => this.options.onCardAction(incoming));
   }
 
+  private onFrameworkMembership({
+    membership,
+    addedBy,
+  }: FrameworkMembership): Promise<void> | undefined {
+    const onBotAdded = this.options.onBotAdded;
+    if (!onBotAdded || membership.personId !== this.identity.id) return;
+    // A 1:1 space is made by a person writing to the bot: their message gets the answer.
+    if (membership.roomType !== 'group') return;
+    // The bot never speaks to itself (it adds itself nowhere today; if it did, no welcome).
+    if (addedBy === this.identity.id) return;
+    const added: BotAddedToSpace = {
+      kind: 'botAdded',
+      room: { id: membership.roomId, type: 'group' },
+      membershipId: membership.id,
+      ...(addedBy ? { addedBy } : {}),
+    };
+    return this.run(() => onBotAdded(added));
+  }
+
   /**
    * Runs a handler, counting what it posted: when nothing reached the person because Webex
-   * did not take a post, the event is worth another attempt (no reply can repeat).
+   * did not take a post, the event is worth another attempt (no reply can repeat), also when
+   * the handler passed that failure on (the welcome has no error reply to fall back on).
    */
   private async run(task: () => Promise<void>): Promise<void> {
-    const { tally } = await tallyReplies(task);
+    let failed: { err: unknown } | undefined;
+    const { tally } = await tallyReplies(() =>
+      task().catch((err: unknown) => void (failed = { err })),
+    );
     if (tally.posted === 0 && tally.failure !== undefined && isPostRetryable(tally.failure)) {
       throw new ReplyNotPostedError(tally.failure);
     }
+    if (failed) throw failed.err;
   }
 }
 

@@ -88,6 +88,8 @@ export function aggregateAccess(records: readonly AccessRecord[]): AccessReport 
         email: '',
         viewed: false,
         downloaded: false,
+        views: 0,
+        downloads: 0,
         accesses: 0,
         firstAccess: null,
         lastAccess: null,
@@ -96,6 +98,8 @@ export function aggregateAccess(records: readonly AccessRecord[]): AccessReport 
       byKey.set(key, p);
     }
     p.accesses++;
+    if (viewed) p.views++;
+    if (downloaded) p.downloads++;
     p.viewed ||= viewed;
     p.downloaded ||= downloaded;
     if (!p.email) p.email = email;
@@ -159,6 +163,24 @@ export function filterPeople(report: AccessReport, filter: PeopleFilter): Person
     case 'everyone':
       return [...report.people];
   }
+}
+
+/**
+ * The access records behind a filter's people: the rows of a CSV export of that view (a
+ * downloader's views are theirs too, so all their records count, as the card's people do).
+ *
+ * @example
+ * filterRecords(records, 'downloaded').length; // every access by someone who downloaded it
+ */
+export function filterRecords(
+  records: readonly AccessRecord[],
+  filter: PeopleFilter,
+): AccessRecord[] {
+  if (filter === 'everyone') return [...records];
+  const wanted = new Set(
+    filterPeople(aggregateAccess(records), filter).map((person) => person.key),
+  );
+  return records.filter((r) => wanted.has(personKey(r.email, r.name)));
 }
 
 /**

@@ -37,7 +37,19 @@ const cardActionSchema = z.discriminatedUnion('action', [
     hostEmail: z.string().max(254).optional(),
     recordingChoice: z.string().max(256).optional(),
   }),
+  // The Help button of short answers and of the welcome. Help is what typing `help` gives
+  // anyone, so it names no requester: whoever presses it gets the help card.
+  z.object({
+    action: z.literal('help.show'),
+    /** The thread to answer in, in a group space (the root the short answer was posted in). */
+    threadId: z.string().min(1).max(256).optional(),
+  }),
 ]);
+
+/** The data of a Help button; `threadId` keeps the help in the thread it was asked from. */
+export function helpAction(threadId?: string): Extract<CardAction, { action: 'help.show' }> {
+  return threadId ? { action: 'help.show', threadId } : { action: 'help.show' };
+}
 
 export type CardAction = z.infer<typeof cardActionSchema>;
 export type ReportAction = Extract<CardAction, { action: `audit.${string}` }>;
@@ -50,7 +62,8 @@ export type ReportView = Omit<ReportAction, 'action'>;
  */
 export function parseCardAction(inputs: Record<string, unknown>): CardAction | null {
   const merged = { ...inputs };
-  // The card's filter choice is submitted with every button; a new choice starts on page 1.
+  // Cards posted before the filter buttons had a "Show" choice, submitted with every button;
+  // a new choice starts on page 1.
   if (typeof inputs.filterChoice === 'string' && inputs.filterChoice !== inputs.filter) {
     merged.filter = inputs.filterChoice;
     merged.page = 1;
@@ -69,11 +82,43 @@ export function reportActions(view: ReportView, pageCount: number) {
     prev: at('audit.page', { page: view.page - 1 }),
     next: at('audit.page', { page: view.page + 1 }),
     export: at('audit.export'),
-    // Refresh also applies a changed filter choice (see parseCardAction).
-    refresh: at('audit.refresh', { page: 1 }),
+    refresh: at('audit.refresh'),
+    /** A filter applies at once, from the first page. */
+    filters: {
+      everyone: at('audit.page', { filter: 'everyone', page: 1 }),
+      viewed: at('audit.page', { filter: 'viewed', page: 1 }),
+      downloaded: at('audit.page', { filter: 'downloaded', page: 1 }),
+    },
   };
 }
 
 function withoutUndefined<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Whether a card (a message's attachment content) is a report card made for `requesterId`
+ * about `recordingId`: some button of it asks for a view of that report for that person. Only
+ * such a card is replaced (deleted) when one of its buttons shows another view.
+ * @example isReportCardFor(message.attachments?.[0]?.content, 'PERSON', 'rec1') // true
+ */
+export function isReportCardFor(card: unknown, requesterId: string, recordingId: string): boolean {
+  let found = false;
+  const visit = (node: unknown): void => {
+    if (found || !node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const element = node as Record<string, unknown>;
+    if (element.type === 'Action.Submit' && element.data && typeof element.data === 'object') {
+      const action = parseCardAction(element.data as Record<string, unknown>);
+      found =
+        action !== null &&
+        action.action.startsWith('audit.') &&
+        'recordingId' in action &&
+        action.requesterId === requesterId &&
+        action.recordingId === recordingId;
+    }
+    Object.values(element).forEach(visit);
+  };
+  visit(card);
+  return found;
 }

@@ -3,7 +3,7 @@ import { reportActions } from './card-actions';
 import { escapeCardText, escapeEmail, escapeMarkdown, truncateText } from './escape';
 import type { Translator } from './i18n';
 import { formatAccessTime, safeLocale, type ZoneSource } from './time';
-import type { AccessReport, PeopleFilter } from './types';
+import type { AccessReport, PeopleFilter, PersonAccess } from './types';
 
 /** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
 export const DEFAULT_PAGE_SIZE = 20;
@@ -26,12 +26,20 @@ export interface CardFact {
 
 export interface AuditCardRow {
   name: string;
+  /** Shown on its own full-width line under the name, when there is one. */
   email: string;
-  /** "✓" or "—". */
-  viewed: string;
-  downloaded: string;
-  accesses: string;
+  hasEmail: boolean;
+  /** "3 views, 1 download", beside the name. */
+  counts: string;
+  /** "Last access: Jul 13, 2020, 10:05 AM PDT", on one line under the email. */
   lastAccess: string;
+}
+
+/** A filter button of the card: the current filter's is styled positive. */
+export interface FilterButton {
+  title: string;
+  style: 'positive' | 'default';
+  data: ReturnType<typeof reportActions>['filters'][PeopleFilter];
 }
 
 /** The data bound to cards/audit-report.json. All text is escaped. */
@@ -58,10 +66,15 @@ export interface AuditCardData {
     hasPrev: boolean;
     hasNext: boolean;
   };
-  /** "Showing people who downloaded it"; shown unless the filter is everyone. */
+  /** Everyone · Viewed · Downloaded, each applying at once; shown when anybody accessed it. */
+  filterButtons: FilterButton[];
+  showFilters: boolean;
+  /** "Filter: 12 people who downloaded it"; shown with the filter buttons. */
   filterText: string;
   showFilterText: boolean;
-  /** "Export CSV (2,500 rows)": the file has one row per access. */
+  /** Access records of the filtered people: the rows of the CSV export. */
+  exportRows: number;
+  /** "Export CSV (2,500 rows)": the file has one row per access of the people shown. */
   exportTitle: string;
   /** What each button of the card sends back (see card-actions.ts). */
   actions: ReturnType<typeof reportActions>;
@@ -78,14 +91,7 @@ export interface AuditCardLabels {
   recordingIdLine: string;
   /** "Shown in Europe/Berlin (from your settings)" */
   zoneLine: string;
-  person: string;
-  viewed: string;
-  downloaded: string;
-  lastAccess: string;
   show: string;
-  filterEveryone: string;
-  filterViewed: string;
-  filterDownloaded: string;
   previous: string;
   next: string;
   refresh: string;
@@ -118,8 +124,8 @@ export interface AuditCardInput {
   pageSize?: number;
 }
 
-const YES = '✓';
 const NO = '—';
+const FILTERS: readonly PeopleFilter[] = ['everyone', 'viewed', 'downloaded'];
 
 /**
  * Builds the plain (escaped) data for cards/audit-report.json.
@@ -169,6 +175,19 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
   const escapedId = escapeCardText(recordingId, ID) || NO;
   const escapedZone = escapeCardText(zone.zone);
   const zoneSource = escapeCardText(zone.source ? t(`zone.from.${zone.source}`) : zone.phrase);
+  // Every record belongs to one person, so the people shown hold exactly the exported rows.
+  const exportRows = people.reduce((sum, p) => sum + p.accesses, 0);
+  const actions = reportActions(
+    {
+      recordingId,
+      hostEmail: input.hostEmail,
+      tz: input.tz,
+      filter,
+      page: page.page,
+      requesterId: input.requesterId,
+    },
+    page.pageCount,
+  );
   return {
     title: t('audit.title'),
     topic: topic.trim() ? escapeCardText(topic, TOPIC) : t('audit.noTopic'),
@@ -183,18 +202,24 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
         : p.email
           ? escapeEmail(p.email, NAME)
           : t('audit.unknownPerson'),
-      email: p.email ? escapeEmail(p.email, EMAIL) : NO,
-      viewed: p.viewed ? YES : NO,
-      downloaded: p.downloaded ? YES : NO,
-      accesses: t('audit.accessCount', { count: p.accesses }),
-      lastAccess: fmt(p.lastAccess),
+      email: p.email ? escapeEmail(p.email, EMAIL) : '',
+      hasEmail: Boolean(p.email),
+      counts: activityCounts(t, p),
+      lastAccess: t('audit.lastAccessLine', { time: fmt(p.lastAccess) }),
     })),
     emptyText: emptyText(t, filter, totals.people),
     moreCount,
     moreText: t('audit.more', { count: moreCount }),
     filter,
+    filterButtons: FILTERS.map((f) => ({
+      title: t(`audit.filterButton.${f}`),
+      style: f === filter ? 'positive' : 'default',
+      data: actions.filters[f],
+    })),
+    showFilters: totals.people > 0,
     filterText: t(`audit.filterText.${filter}`, { count: page.total }),
-    showFilterText: filter !== 'everyone',
+    // Says in words which filter the positive button stands for.
+    showFilterText: totals.people > 0,
     page: {
       page: page.page,
       pageCount: page.pageCount,
@@ -203,31 +228,15 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       hasPrev: page.hasPrev,
       hasNext: page.hasNext,
     },
-    exportTitle: t('audit.export', { count: totals.accesses }),
-    actions: reportActions(
-      {
-        recordingId,
-        hostEmail: input.hostEmail,
-        tz: input.tz,
-        filter,
-        page: page.page,
-        requesterId: input.requesterId,
-      },
-      page.pageCount,
-    ),
+    exportRows,
+    exportTitle: t('audit.export', { count: exportRows }),
+    actions,
     pageText: t('audit.page', { page: page.page, pages: page.pageCount, count: page.total }),
     showPageText: page.pageCount > 1,
     labels: {
       recordingIdLine: t('audit.recordingIdLine', { id: escapedId }),
       zoneLine: t('audit.zoneLine', { zone: escapedZone, source: zoneSource }),
-      person: t('audit.column.person'),
-      viewed: t('audit.column.viewed'),
-      downloaded: t('audit.column.downloaded'),
-      lastAccess: t('audit.column.lastAccess'),
       show: t('audit.filter.label'),
-      filterEveryone: t('audit.filter.everyone'),
-      filterViewed: t('audit.filter.viewed'),
-      filterDownloaded: t('audit.filter.downloaded'),
       previous: t('audit.button.previous'),
       next: t('audit.button.next'),
       refresh: t('audit.button.refresh'),
@@ -235,6 +244,21 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       zoneSentence: t('audit.summary.zone', { zone: escapedZone, source: zoneSource }),
     },
   };
+}
+
+/**
+ * "3 views, 1 download", or the plain count of accesses for records that are neither.
+ * @example activityCounts(english().t, { views: 3, downloads: 1, accesses: 4 }) // "3 views, 1 download"
+ */
+export function activityCounts(
+  t: Translator['t'],
+  person: Pick<PersonAccess, 'views' | 'downloads' | 'accesses'>,
+): string {
+  const parts: string[] = [];
+  if (person.views > 0) parts.push(t('audit.views', { count: person.views }));
+  if (person.downloads > 0) parts.push(t('audit.downloads', { count: person.downloads }));
+  if (parts.length === 0) return t('audit.accessCount', { count: person.accesses });
+  return parts.join(t('audit.listSeparator'));
 }
 
 function emptyText(t: Translator['t'], filter: PeopleFilter, people: number): string {

@@ -14,6 +14,7 @@ export const CARD_TEMPLATES = [
   'connect',
   'recordings',
   'digest',
+  'short-answer',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 

@@ -27,6 +27,9 @@ export interface PersonAccess {
   email: string;
   viewed: boolean;
   downloaded: boolean;
+  /** This person's records with `viewed: true` / `downloaded: true`. */
+  views: number;
+  downloads: number;
   accesses: number;
   firstAccess: number | null;
   lastAccess: number | null;

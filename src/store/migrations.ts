@@ -115,7 +115,19 @@ export const MIGRATIONS: readonly Migration[] = [
       `ALTER TABLE oauth_states ADD COLUMN used_at BIGINT`,
     ],
   },
-  // Version 6 is taken by the welcomed rooms (another branch); this one comes after it.
+  {
+    version: 6,
+    name: 'welcomed rooms',
+    statements: [
+      // The bot's welcome was posted in the space for this membership of the bot (a removal
+      // and a new add is a new membership); see src/bot/commands/welcome.ts.
+      `CREATE TABLE welcomed_rooms (
+        room_id TEXT PRIMARY KEY,
+        membership_id TEXT NOT NULL,
+        welcomed_at BIGINT NOT NULL
+      )`,
+    ],
+  },
   {
     version: 7,
     name: 'scheduled jobs',

@@ -31,6 +31,7 @@ import {
   type SettingsPatch,
   type Store,
   type UsageEntry,
+  type Welcome,
 } from './store';
 
 /** The account columns besides `person_id`, in the order of {@link accountValues}. */
@@ -500,6 +501,23 @@ export class SqlStore implements Store {
       personId,
     ]);
     return changes > 0;
+  }
+
+  async wasWelcomed(roomId: string, membershipId: string): Promise<boolean> {
+    const [row] = await this.db.query(
+      'SELECT 1 AS welcomed FROM welcomed_rooms WHERE room_id = ? AND membership_id = ?',
+      [roomId, membershipId],
+    );
+    return row !== undefined;
+  }
+
+  async recordWelcome(w: Welcome): Promise<void> {
+    await this.db.run(
+      `INSERT INTO welcomed_rooms (room_id, membership_id, welcomed_at) VALUES (?, ?, ?)
+       ON CONFLICT (room_id) DO UPDATE SET
+         membership_id = excluded.membership_id, welcomed_at = excluded.welcomed_at`,
+      [w.roomId, w.membershipId, w.welcomedAt],
+    );
   }
 
   async forgetPerson(personId: string): Promise<void> {

@@ -194,6 +194,13 @@ export interface DigestSubscription {
   createdAt: number;
 }
 
+/** The bot's welcome, posted in a space for one membership of the bot there. */
+export interface Welcome {
+  roomId: string;
+  membershipId: string;
+  welcomedAt: number;
+}
+
 export interface Store {
   /** Inserts or replaces the person's account. */
   saveAccount(account: StoredAccount): Promise<void>;
@@ -296,6 +303,10 @@ export interface Store {
    * stop interrupted them); returns how many.
    */
   releaseJobs(holder: string): Promise<number>;
+  /** True when the welcome for this membership of the bot in `roomId` has been posted. */
+  wasWelcomed(roomId: string, membershipId: string): Promise<boolean>;
+  /** Records a posted welcome; it replaces the space's record of an earlier membership. */
+  recordWelcome(welcome: Welcome): Promise<void>;
 
   /** Adds one entry to the usage log. */
   addUsage(entry: UsageEntry): Promise<void>;

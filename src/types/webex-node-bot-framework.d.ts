@@ -92,6 +92,7 @@ declare module 'webex-node-bot-framework' {
     roomId: string;
     personId: string;
     personEmail: string;
+    roomType?: 'direct' | 'group';
     isModerator?: boolean;
   }
 

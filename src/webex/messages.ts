@@ -39,6 +39,13 @@ export interface SentMessage {
   id: string;
   roomId?: string;
   parentId?: string;
+  /** Who posted it (the bot, for its own posts). */
+  personId?: string;
+}
+
+/** A message as read back: who posted it where, and its card, if any. */
+export interface PostedMessage extends SentMessage {
+  attachments?: Array<{ contentType?: string; content?: unknown }>;
 }
 
 /**
@@ -92,7 +99,29 @@ function toSent(data: Record<string, unknown>): SentMessage {
   const sent: SentMessage = { id: String(data?.id ?? '') };
   if (typeof data?.roomId === 'string') sent.roomId = data.roomId;
   if (typeof data?.parentId === 'string') sent.parentId = data.parentId;
+  if (typeof data?.personId === 'string') sent.personId = data.personId;
   return sent;
+}
+
+/**
+ * Reads one message (as the bot: one in a space it is in).
+ *
+ * @example
+ * const message = await getMessage(http, botToken, click.messageId);
+ */
+export async function getMessage(
+  http: WebexHttp,
+  botToken: string,
+  messageId: string,
+): Promise<PostedMessage> {
+  const { data } = await http.get<Record<string, unknown>>(
+    `/messages/${encodeURIComponent(messageId)}`,
+    { headers: bearer(botToken) },
+  );
+  const attachments = Array.isArray(data?.attachments)
+    ? (data.attachments as PostedMessage['attachments'])
+    : undefined;
+  return { ...toSent(data), ...(attachments ? { attachments } : {}) };
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {

@@ -13,8 +13,8 @@ export interface AccessDetailQuery {
   /** Page size, 1..100. Default 100. */
   max?: number;
   signal?: AbortSignal;
-  /** Called after each page with the number of records read so far (for progress). */
-  onPage?: (readSoFar: number) => void;
+  /** Called after each page with the number of records read so far (for progress), and the page. */
+  onPage?: (readSoFar: number, page: readonly AccessRecord[]) => void;
 }
 
 export interface AccessSummaryQuery {
@@ -61,7 +61,7 @@ export async function fetchAccessDetail(
   const all: AccessRecord[] = [];
   for await (const page of iterateAccessDetail(http, query)) {
     all.push(...page);
-    query.onPage?.(all.length);
+    query.onPage?.(all.length, page);
   }
   return all;
 }

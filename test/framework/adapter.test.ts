@@ -9,6 +9,7 @@ import {
   frameworkWebhookName,
   handlesEvent,
   type FrameworkCardAction,
+  type FrameworkMembership,
   type FrameworkMessage,
 } from '../../src/bot/framework';
 import { newToken } from '../../src/sandbox/seed';
@@ -67,11 +68,13 @@ interface Started {
   adapter: FrameworkAdapter;
   messages: FrameworkMessage[];
   cardActions: FrameworkCardAction[];
+  memberships: FrameworkMembership[];
 }
 
 async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
   const messages: FrameworkMessage[] = [];
   const cardActions: FrameworkCardAction[] = [];
+  const memberships: FrameworkMembership[] = [];
   const adapter = await FrameworkAdapter.start({
     apiUrl: sandbox.apiUrl,
     botToken: s.bot.token,
@@ -80,8 +83,9 @@ async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
     http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
     onMessage: (event) => void messages.push(event),
     onCardAction: (event) => void cardActions.push(event),
+    onMembershipCreated: (event) => void memberships.push(event),
   });
-  return { adapter, messages, cardActions };
+  return { adapter, messages, cardActions, memberships };
 }
 
 function botWebhooks(): WebexWebhook[] {
@@ -243,6 +247,35 @@ describe('the framework behind the adapter', () => {
     const before = started.messages.length;
     await Promise.all(deliveries.map((d) => started.adapter.handle(d)));
     expect(started.messages.slice(before).map((m) => m.message.id)).toEqual([sent.body.id]);
+  });
+
+  it('turns the bot added to a group space into onMembershipCreated with who added it, for every delivery', async () => {
+    const room = await call(sandbox, s.host.token, 'POST', '/rooms', { title: 'Contract' });
+    const from = receiver.deliveries.length;
+    const added = await call(sandbox, s.host.token, 'POST', '/memberships', {
+      roomId: room.body.id,
+      personId: s.bot.id,
+    });
+    expect(added.status).toBe(200);
+    const deliveries = await deliveredSince(from);
+    const membership = deliveries.find((d) => d.resource === 'memberships');
+    if (!membership) throw new Error('no memberships:created was delivered');
+    const before = started.memberships.length;
+    await started.adapter.handle(membership);
+    // Delivered again, with the space now set up: the framework's 'spawn' (with addedBy) would
+    // not come this time; 'membershipCreated' does, so a welcome whose post failed is retried.
+    await started.adapter.handle(membership);
+    const seen = started.memberships.slice(before);
+    expect(seen).toHaveLength(2);
+    for (const event of seen) {
+      expect(event.membership).toMatchObject({
+        id: added.body.id,
+        roomId: room.body.id,
+        personId: s.bot.id,
+        roomType: 'group',
+      });
+      expect(event.addedBy).toBe(s.host.id);
+    }
   });
 
   it('made every Webex read after start through our client, none through the SDK', () => {

@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { registerBotIntegration } from '../../src/modes/sandbox';
 import type { Sandbox } from '../../src/sandbox/server';
+import { until } from './until';
 
 export { freePort } from './free-port';
 
@@ -38,6 +39,30 @@ export function spawnBot(env: Record<string, string>): BotProcess {
     child.once('exit', (code, signal) => resolve(code ?? signal ?? 'unknown')),
   );
   return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+/**
+ * Starts the bot with `env` and resolves once it answers 200 on `/readyz` at `port`; fails at
+ * once, with what it printed, if it exits first.
+ * @example const bot = await spawnReadyBot(env, port);
+ */
+export async function spawnReadyBot(
+  env: Record<string, string>,
+  port: number,
+  timeoutMs = 60_000,
+): Promise<BotProcess> {
+  const bot = spawnBot(env);
+  await until(
+    'the bot to be ready',
+    async () => {
+      if (bot.child.exitCode !== null) throw new Error(`the bot exited: ${bot.stderr()}`);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`).catch(() => undefined);
+      return ready?.status === 200;
+    },
+    timeoutMs,
+    50,
+  );
+  return bot;
 }
 
 /** A complete Webex-mode configuration; nothing is contacted before the port and store open. */

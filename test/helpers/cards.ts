@@ -75,7 +75,6 @@ export function validateCard(card: unknown): string[] {
   const bytes = Buffer.byteLength(JSON.stringify(card), 'utf8');
   if (bytes > MAX_CARD_BYTES) problems.push(`card is ${bytes} bytes, over ${MAX_CARD_BYTES}`);
 
-  let actions = 0;
   walk(card, '$', (node, where) => {
     if (typeof node === 'string') {
       if (node.includes('${')) problems.push(`${where}: unbound template binding "${node}"`);
@@ -84,7 +83,10 @@ export function validateCard(card: unknown): string[] {
     if (!node || typeof node !== 'object' || Array.isArray(node)) return;
     const obj = node as JsonObject;
     if (typeof obj.type === 'string') {
-      if (obj.type.startsWith('Action.')) actions++;
+      // Webex shows at most 5 buttons in a row: the card's actions, or one ActionSet's.
+      if (Array.isArray(obj.actions) && obj.actions.length > MAX_ACTIONS) {
+        problems.push(`${where}: ${obj.actions.length} actions, Webex allows ${MAX_ACTIONS}`);
+      }
       if (!TYPES_1_3.has(obj.type)) problems.push(`${where}: type ${obj.type} is not in 1.3`);
       if (obj.type === 'TextBlock' && obj.style !== undefined) {
         problems.push(`${where}: TextBlock style is 1.5+`);
@@ -95,7 +97,6 @@ export function validateCard(card: unknown): string[] {
       if (key === '$data' || key === '$when') problems.push(`${where}: template key ${key} left`);
     }
   });
-  if (actions > MAX_ACTIONS) problems.push(`${actions} actions, Webex allows ${MAX_ACTIONS}`);
 
   const ctx = new SerializationContext();
   ctx.targetVersion = Versions.v1_3;

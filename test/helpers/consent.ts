@@ -3,6 +3,8 @@
  * person, press Accept (or Decline), follow the redirect back to the bot.
  */
 import axios from 'axios';
+import { cardOf } from './card-text';
+import type { SandboxUser } from './stack';
 
 export interface ConsentResult {
   /** The bot's callback page. */
@@ -78,4 +80,21 @@ export function connectUrlOf(card: unknown): string {
   const url = actions.find((a) => a.type === 'Action.OpenUrl')?.url;
   if (!url) throw new Error(`card has no Action.OpenUrl: ${JSON.stringify(card)}`);
   return url;
+}
+
+/**
+ * Links `user`'s account as a person would: `connect` (or `connect admin`) to the bot, accept
+ * on the consent page, and wait for the bot's confirmation. The direct space with the bot.
+ * @example const directRoom = await linkAccount(stack.user('host@example.com'));
+ */
+export async function linkAccount(
+  user: SandboxUser,
+  options: { admin?: boolean } = {},
+): Promise<string> {
+  const sent = await user.dmBot(options.admin ? 'connect admin' : 'connect');
+  const [card] = await user.waitForBot(sent.roomId, { after: sent.id, timeoutMs: 15_000 });
+  const result = await consent(connectUrlOf(cardOf(card)), user.id);
+  if (result.status !== 200) throw new Error(`consent failed: ${result.status}`);
+  await user.waitForBot(sent.roomId, { after: card.id, timeoutMs: 15_000 });
+  return sent.roomId;
 }

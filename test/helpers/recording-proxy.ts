@@ -74,3 +74,20 @@ export function deliveredMessageId(delivery: Delivery): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Sends a recorded delivery to `url` again, as Webex re-delivers: the same bytes and signature.
+ * Resolves with the status the bot answered.
+ * @example expect(await redeliver(delivery, `${botUrl}/webhooks/webex`)).toBe(200);
+ */
+export async function redeliver(delivery: Delivery, url: string): Promise<number> {
+  const answer = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-Spark-Signature': String(delivery.headers['x-spark-signature']),
+    },
+    body: new Uint8Array(delivery.body),
+  });
+  return answer.status;
+}

@@ -181,7 +181,10 @@ interface CardAction {
   card?: { actions?: CardAction[] };
 }
 
-/** Every button of a card, including those inside Action.ShowCard and in the body's ActionSets. */
+/**
+ * Every button of a card in reading order: those in the body's ActionSets (at any depth), then
+ * the card's own actions, including those inside Action.ShowCard.
+ */
 export function cardActions(card: unknown): CardAction[] {
   const found: CardAction[] = [];
   const visit = (actions: CardAction[] | undefined) => {
@@ -194,11 +197,11 @@ export function cardActions(card: unknown): CardAction[] {
     if (Array.isArray(node)) return node.forEach(visitBody);
     if (!node || typeof node !== 'object') return;
     const element = node as { type?: string; actions?: CardAction[] };
-    if (element.type === 'ActionSet') visit(element.actions);
-    Object.entries(element).forEach(([key, value]) => key !== 'actions' && visitBody(value));
+    if (element.type === 'ActionSet') return visit(element.actions);
+    Object.values(element).forEach(visitBody);
   };
-  visit((card as { actions?: CardAction[] }).actions);
-  visitBody((card as { body?: unknown }).body);
+  visitBody((card as { body?: unknown } | undefined)?.body);
+  visit((card as { actions?: CardAction[] } | undefined)?.actions);
   return found;
 }
 

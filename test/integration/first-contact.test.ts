@@ -5,14 +5,12 @@
  * on those set-up reads; and an audit makes no SDK people lookups.
  */
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
-import { newToken } from '../../src/sandbox/seed';
-import { webexId } from '../../src/sandbox/state';
 import { cardOf, cardText } from '../helpers/card-text';
 import { connectUrlOf, consent } from '../helpers/consent';
+import { addNewcomer } from '../helpers/newcomer';
 import { SandboxUser, startStack, type TestStack } from '../helpers/stack';
 
 let stack: TestStack;
-let serial = 0;
 
 beforeAll(async () => {
   stack = await startStack();
@@ -24,21 +22,8 @@ afterAll(async () => {
 
 /** A person new to the bot: no direct space with it yet. */
 function newcomer(): SandboxUser {
-  const state = stack.running.sandbox.state;
-  const name = `newcomer${++serial}`;
-  const id = webexId('PEOPLE');
-  state.people.set(id, {
-    id,
-    emails: [`${name}@example.com`],
-    displayName: `Newcomer ${serial}`,
-    orgId: state.orgId,
-    type: 'person',
-    created: new Date().toISOString(),
-    admin: false,
-  });
-  const token = newToken();
-  state.tokens.set(token, { token, personId: id, scopes: ['spark:all'], kind: 'personal' });
-  return new SandboxUser(stack, `${name}@example.com`, token, id);
+  const person = addNewcomer(stack.running.sandbox.state);
+  return new SandboxUser(stack, person.email, person.token, person.id);
 }
 
 /** Five newcomers send `help` at the same moment; returns how many got the help card. */

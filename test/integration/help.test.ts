@@ -3,8 +3,19 @@
  */
 import axios from 'axios';
 import { signWebexBody } from '../../src/server/verify-signature';
+import { cardOf, cardText as readCard } from '../helpers/card-text';
 import { expectValidCard } from '../helpers/cards';
-import { startStack, type TestStack } from '../helpers/stack';
+import { quiet } from '../helpers/quiet';
+import {
+  cardActions,
+  clickButton,
+  startStack,
+  type SandboxMessage,
+  type SandboxUser,
+  type TestStack,
+} from '../helpers/stack';
+
+const HEX = '4f914b1dfe3c4d11a61730f18c0f5387';
 
 let stack: TestStack;
 
@@ -35,18 +46,9 @@ describe('help', () => {
     expect(reply.markdown).toContain('audit');
   });
 
-  it('answers unknown input with a short help card that quotes it', async () => {
+  it('answers "?" with the full help card too', async () => {
     const colleague = stack.user('colleague@example.com');
-    const sent = await colleague.dmBot('what can you do?');
-    const [reply] = await colleague.waitForBot(sent.roomId, { after: sent.id });
-    expectValidCard(reply.attachments?.[0]?.content);
-    expect(cardText(reply.attachments?.[0]?.content)).toContain("didn't understand");
-    expect(cardText(reply.attachments?.[0]?.content)).toContain('what can you do?');
-  });
-
-  it('answers a message of only white space with the help card, not silence', async () => {
-    const colleague = stack.user('colleague@example.com');
-    const sent = await colleague.dmBot(' \n\t  ');
+    const sent = await colleague.dmBot('?');
     const [reply] = await colleague.waitForBot(sent.roomId, { after: sent.id });
     expectValidCard(reply.attachments?.[0]?.content);
     expect(cardText(reply.attachments?.[0]?.content)).toContain('Recording Audit: help');
@@ -72,6 +74,116 @@ describe('help', () => {
     const replies = await admin.waitForBot(roomId, { after: sent.id });
     expect(replies).toHaveLength(1);
     expect(replies[0].parentId).toBe(marker.id);
+  });
+});
+
+describe('short answers to what the bot does not understand', () => {
+  const nothingMore = () => quiet(stack.running.sandbox, () => stack.running.store.inboxDepth());
+
+  /** Sends `text`, waits until nothing more is coming, and returns every bot reply to it. */
+  async function answersTo(
+    user: SandboxUser,
+    text: string,
+    roomId?: string,
+  ): Promise<{ sent: SandboxMessage; replies: SandboxMessage[] }> {
+    const sent = roomId ? await user.sayInRoom(roomId, text) : await user.dmBot(text);
+    await user.waitForBot(sent.roomId, { after: sent.id });
+    await nothingMore();
+    const all = await user.messages(sent.roomId);
+    const replies = all
+      .slice(all.findIndex((m) => m.id === sent.id) + 1)
+      .filter((m) => m.personId === stack.file.bot.id);
+    return { sent, replies };
+  }
+
+  /** One short card: the line(s) and exactly one button, Help, and no command list. */
+  function expectShortAnswer(reply: SandboxMessage): void {
+    const card = cardOf(reply);
+    expectValidCard(card);
+    const buttons = cardActions(card);
+    expect(buttons.map((b) => `${b.type} ${b.title}`)).toEqual(['Action.Submit Help']);
+    expect(readCard(card)).not.toContain('disconnect');
+    expect(readCard(card)).not.toContain('Recording Audit: help');
+  }
+
+  it('answers a typo with one line naming the closest command, and Help shows the full help', async () => {
+    const host = stack.user('host@example.com');
+    const { replies } = await answersTo(host, `audti ${HEX}`);
+    expect(replies).toHaveLength(1);
+    const [reply] = replies;
+    expect(reply.markdown).toBe(`Did you mean \`audit ${HEX}\`?`);
+    expectShortAnswer(reply);
+    // Cards have no code spans: the command is bold there.
+    expect(readCard(cardOf(reply))).toBe(`Did you mean **audit ${HEX}**?`);
+
+    await clickButton(host, reply, 'Help');
+    const [help] = await host.waitForBot(reply.roomId, { after: reply.id });
+    expectValidCard(cardOf(help));
+    expect(readCard(cardOf(help))).toContain('Recording Audit: help');
+    for (const command of ['audit', 'recordings', 'connect', 'disconnect', 'timezone', 'help']) {
+      expect(readCard(cardOf(help))).toContain(command);
+    }
+    await nothingMore();
+    const after = await host.messages(reply.roomId);
+    expect(after.slice(after.findIndex((m) => m.id === reply.id) + 1)).toHaveLength(1);
+  });
+
+  it.each([
+    ['recordigns', 'Did you mean `recordings`?'],
+    ['timezne Europe/Berlin', 'Did you mean `timezone Europe/Berlin`?'],
+    ['hepl me', 'Did you mean `help`?'],
+  ])('answers %p with %p', async (text, line) => {
+    const { replies } = await answersTo(stack.user('colleague@example.com'), text);
+    expect(replies.map((m) => m.markdown)).toEqual([line]);
+    expectShortAnswer(replies[0]);
+  });
+
+  it('keeps what was typed in the suggestion, escaped and cut short', async () => {
+    const text = `audti *${'x'.repeat(300)}*`;
+    const { replies } = await answersTo(stack.user('colleague@example.com'), text);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].markdown).toMatch(/^Did you mean `audit \*x+…`\?$/);
+    const shown = readCard(cardOf(replies[0]));
+    // The typed asterisk is escaped (shown as is), the bold is the card's.
+    expect(cardOf(replies[0])).toMatchObject({
+      body: [{ text: expect.stringMatching(/^Did you mean \*\*audit \\\*x+…\*\*\?$/) }],
+    });
+    expect(shown).toMatch(/^Did you mean \*\*audit \*x+…\*\*\?$/);
+    expect(shown.length).toBeLessThan(200);
+  });
+
+  it.each([
+    ['emoji only', '👍🎉'],
+    ['white space only', ' \n\t  '],
+  ])('answers a message of %s with the same short line', async (_what, text) => {
+    const { replies } = await answersTo(stack.user('colleague@example.com'), text);
+    expect(replies.map((m) => m.markdown)).toEqual([
+      "I didn't understand that. Try `audit <recording link>` or Help.",
+    ]);
+    expectShortAnswer(replies[0]);
+  });
+
+  it('answers what is nothing like a command with the short line, quoting it', async () => {
+    const { replies } = await answersTo(stack.user('colleague@example.com'), 'what can you do');
+    expect(replies.map((m) => m.markdown)).toEqual([
+      'I didn\'t understand "what can you do". Try `audit <recording link>` or Help.',
+    ]);
+    expectShortAnswer(replies[0]);
+  });
+
+  it('answers in the thread in a group space, and Help answers in that thread too', async () => {
+    const admin = stack.user('admin@example.com');
+    const roomId = stack.groupRoomId();
+    const { sent, replies } = await answersTo(admin, 'recordigns', roomId);
+    expect(replies).toHaveLength(1);
+    expect(replies[0].parentId).toBe(sent.id);
+    expect(replies[0].markdown).toBe('Did you mean `recordings`?');
+    // Anyone in the space may press Help: it is what typing help gives anyone.
+    const colleague = stack.user('colleague@example.com');
+    await clickButton(colleague, replies[0], 'Help');
+    const [help] = await admin.waitForBot(roomId, { after: replies[0].id });
+    expect(help.parentId).toBe(sent.id);
+    expect(readCard(cardOf(help))).toContain('Recording Audit: help');
   });
 });
 

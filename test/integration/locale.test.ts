@@ -79,7 +79,15 @@ describe('a person who writes German', () => {
     // Times as before: German format, the profile's zone.
     expect(text).toContain('Letzter Zugriff: 18. Aug. 2020, 12:08 GMT-7');
     expect(text).not.toMatch(/Recording audit|People:|Viewed by|Last access|Shown in/);
-    expect(buttons(card)).toEqual(['Aktualisieren', 'CSV exportieren (3 Zeilen)']);
+    expect(buttons(card)).toEqual([
+      'Alle',
+      'Gesehen',
+      'Geladen',
+      'CSV-Export (3 Zeilen)',
+      'Aktualisieren',
+    ]);
+    // Rows: the counts labelled in German.
+    expect(text).toContain('1 Aufruf, 1 Download');
     expect(report.markdown).toContain('**Aufzeichnungsprüfung**');
     expect(report.markdown).toContain('Thema: Example Topic');
   });
@@ -108,11 +116,14 @@ describe('a person who writes German', () => {
     expect(text).toContain('Aufzeichnung: 0000000000000000ffffffffffffffff');
   });
 
-  it('gets the help card with German words around the (English) command list', async () => {
+  it('gets a German short answer to a typo, whose Help shows German words around the (English) command list', async () => {
     const { replies } = await ask('auditt');
-    const text = cardText(cardOf(replies[0]));
-    expect(text).toContain('Entschuldige, "auditt" habe ich nicht verstanden. Das kann ich:');
-    expect(text).toMatch(/: Befehle/);
+    expect(cardText(cardOf(replies[0]))).toBe('Meintest du **audit**?');
+    expect(buttons(cardOf(replies[0]))).toEqual(['Hilfe']);
+    await clickButton(host, replies[0], 'Hilfe');
+    const [help] = await host.waitForBot(replies[0].roomId, { after: replies[0].id });
+    expect(cardText(cardOf(help))).toMatch(/: Hilfe/);
+    expect(cardText(cardOf(help))).toContain('Shows what the bot can do.');
   });
 });
 
@@ -131,13 +142,13 @@ describe('a person who writes Japanese', () => {
       '人数: 3',
       '視聴: 2人 (2回)',
       'America/Los_Angeles の時刻 (Webex プロフィールより)',
-      'ユーザー',
-      '最終アクセス',
+      '表示',
+      '視聴1回、ダウンロード1回',
     ]) {
       expect(text).toContain(line);
     }
     expect(text).toContain('最終アクセス: 2020年8月18日 12:08 GMT-7');
-    expect(buttons(card)).toEqual(['更新', 'CSV を書き出す (3行)']);
+    expect(buttons(card)).toEqual(['全員', '視聴', 'ダウンロード', 'CSV を書き出す (3行)', '更新']);
 
     await ask('locale auto');
     const english = await ask(`audit ${SEED_RECORDING_IDS.example}`);

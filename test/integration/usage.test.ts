@@ -8,7 +8,8 @@ import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
 import { ManualClock } from '../../src/scheduler/clock';
 import type { UsageEntry } from '../../src/store/store';
 import { cardOf, cardText } from '../helpers/card-text';
-import { ask, link } from '../helpers/linking';
+import { ask } from '../helpers/ask';
+import { linkAccount } from '../helpers/consent';
 import { clickButton, startStack, type SandboxUser, type TestStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 
@@ -28,8 +29,8 @@ beforeAll(async () => {
   stack = await startStack({}, { clock });
   host = stack.user('host@example.com');
   admin = stack.user('admin@example.com');
-  await link(host);
-  await link(admin, true);
+  await linkAccount(host);
+  await linkAccount(admin, { admin: true });
 });
 
 afterAll(async () => {

@@ -630,6 +630,25 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
+  describe('welcomed rooms', () => {
+    it('knows a welcome once it is recorded, per membership of the bot', async () => {
+      const room = id('room');
+      const other = id('room');
+      expect(await store.wasWelcomed(room, 'membership-1')).toBe(false);
+      await store.recordWelcome({ roomId: room, membershipId: 'membership-1', welcomedAt: T0 });
+      expect(await store.wasWelcomed(room, 'membership-1')).toBe(true);
+      // Recording it again (a retried event) changes nothing.
+      await store.recordWelcome({ roomId: room, membershipId: 'membership-1', welcomedAt: T0 + 1 });
+      expect(await store.wasWelcomed(room, 'membership-1')).toBe(true);
+      expect(await store.wasWelcomed(other, 'membership-1')).toBe(false);
+      // Removed and added again: a new membership, not yet welcomed; its record replaces the old.
+      expect(await store.wasWelcomed(room, 'membership-2')).toBe(false);
+      await store.recordWelcome({ roomId: room, membershipId: 'membership-2', welcomedAt: T0 + 2 });
+      expect(await store.wasWelcomed(room, 'membership-2')).toBe(true);
+      expect(await store.wasWelcomed(room, 'membership-1')).toBe(false);
+    });
+  });
+
   describe('heartbeat', () => {
     it("writes the replica's row again and again", async () => {
       const replica = id('replica');
@@ -689,6 +708,8 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       await store.addInboxEvent(event);
       const job = { key: `job-${p}`, kind: 'k', payload: '{}', nextRunAt: T0 };
       await store.saveJob(job);
+      const room = id('room');
+      await store.recordWelcome({ roomId: room, membershipId: 'm', welcomedAt: T0 });
       await store.close();
 
       store = await adapter.open(); // migrations run again and must be a no-op
@@ -699,6 +720,7 @@ describe.each(adapters)('Store ($name)', (adapter) => {
         fetchedAt: T0,
       });
       expect(await store.addInboxEvent(event)).toBe(false);
+      expect(await store.wasWelcomed(room, 'm')).toBe(true);
       expect((await store.takeOAuthState(state, T0))?.scopes).toEqual(['x']);
       expect(await store.getJob(job.key)).toEqual({ ...job, attempts: 0 });
     });

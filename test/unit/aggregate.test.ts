@@ -2,6 +2,7 @@ import {
   parseAccessTime,
   aggregateAccess,
   filterPeople,
+  filterRecords,
   pagePeople,
 } from '../../src/report/aggregate';
 import type { AccessRecord } from '../../src/report/types';
@@ -73,6 +74,8 @@ describe('aggregateAccess', () => {
       email: 'john.andersen@example.com',
       viewed: true,
       downloaded: true,
+      views: 2,
+      downloads: 1,
       accesses: 3,
       firstAccess: ms('2020-07-13T08:00:00Z'),
       lastAccess: ms('2020-07-15T08:00:00Z'),
@@ -163,6 +166,21 @@ describe('filterPeople / pagePeople', () => {
       }),
     ),
   ).people;
+
+  test('filterRecords: every access of the people a filter shows, in the given order', () => {
+    const records = [
+      rec({ email: 'a@example.com', viewed: true, downloaded: false }),
+      rec({ email: 'b@example.com', viewed: true, downloaded: false }),
+      rec({ email: 'A@example.com', viewed: false, downloaded: true }),
+      rec({ email: '', name: 'Guest', viewed: false, downloaded: true }),
+    ];
+    expect(filterRecords(records, 'everyone')).toEqual(records);
+    // a@ downloaded once, so their view is theirs too; b@ never downloaded.
+    expect(filterRecords(records, 'downloaded')).toEqual([records[0], records[2], records[3]]);
+    expect(filterRecords(records, 'viewed')).toEqual([records[0], records[1], records[2]]);
+    const people = filterPeople(aggregateAccess(records), 'downloaded');
+    expect(people.reduce((sum, p) => sum + p.accesses, 0)).toBe(3);
+  });
 
   test('pages', () => {
     const p1 = pagePeople(many, 1, 25);

@@ -1,7 +1,8 @@
-import { english } from '../../src/locales';
+import { english, translatorFor } from '../../src/locales';
 import { aggregateAccess } from '../../src/report/aggregate';
 import {
   DEFAULT_PAGE_SIZE,
+  activityCounts,
   buildAuditCardData,
   buildAuditSummaryMarkdown,
   buildHelpCardData,
@@ -14,6 +15,7 @@ import type { AdaptiveCard } from '../../src/report/render-card';
 import type { AccessRecord } from '../../src/report/types';
 import { accessRecord } from '../helpers/access-records';
 import { cardBytes, expectValidCard, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
+import { cardActions } from '../helpers/stack';
 
 const zone = { zone: 'America/Los_Angeles', phrase: 'from your Webex profile' };
 const rec = (over: Partial<AccessRecord>): AccessRecord =>
@@ -49,8 +51,10 @@ function texts(card: unknown): string[] {
   walk(card);
   return out;
 }
+/** One Container per person: name and counts, email, last access. */
 const rowSets = (card: AdaptiveCard) =>
-  card.body.filter((b) => (b as { type?: string }).type === 'ColumnSet').slice(1);
+  card.body.filter((b) => (b as { type?: string }).type === 'Container');
+const buttons = (card: AdaptiveCard) => cardActions(card).map((a) => a.title);
 
 describe('audit card', () => {
   test('three people', () => {
@@ -69,13 +73,38 @@ describe('audit card', () => {
     expect(t).toContain('Recording ID: 4f914b1dfe3c4d11a61730f18c0f5387');
     expect(t).toContain('Shown in America/Los\\_Angeles (from your Webex profile)');
     expect(rowSets(card)).toHaveLength(3);
-    // Rows in order, with marks and localised last access.
-    expect(t.slice(t.indexOf('Last access') + 1, t.indexOf('Last access') + 6)).toEqual([
-      'Joe Doe',
-      'joe.doe@example.com',
-      '✓',
-      '✓',
-      'Jul 13, 2020, 10:20 AM PDT · 1×',
+    // Rows in order: name, labelled counts, email, then the localised last access on one line.
+    expect(rowSets(card).map((row) => texts(row))).toEqual([
+      [
+        'Joe Doe',
+        '1 view, 1 download',
+        'joe.doe@example.com',
+        'Last access: Jul 13, 2020, 10:20 AM PDT',
+      ],
+      [
+        'Brenda Song',
+        '1 download',
+        'brenda.song@example.com',
+        'Last access: Jul 13, 2020, 10:10 AM PDT',
+      ],
+      [
+        'John Andersen',
+        '1 view',
+        'john.andersen@example.com',
+        'Last access: Jul 13, 2020, 10:05 AM PDT',
+      ],
+    ]);
+    expect(t.join('\n')).not.toMatch(/×/);
+    // The email has its own full-width line that never wraps inside the address.
+    const emailBlock = (rowSets(card)[0] as { items: Array<Record<string, unknown>> }).items[1];
+    expect(emailBlock).toMatchObject({ type: 'TextBlock', text: 'joe.doe@example.com' });
+    expect(emailBlock.wrap).toBeFalsy();
+    expect(buttons(card)).toEqual([
+      'All',
+      'Viewed',
+      'Downloaded',
+      'Export CSV (3 rows)',
+      'Refresh',
     ]);
     const facts = (
       card.body.find((b) => (b as { type?: string }).type === 'FactSet') as { facts: unknown[] }
@@ -104,8 +133,9 @@ describe('audit card', () => {
     const card = renderCard('audit-report', data);
     expectValidCard(card);
     expect(rowSets(card)).toHaveLength(0);
-    expect(card.body.filter((b) => (b as { type?: string }).type === 'ColumnSet')).toHaveLength(0);
     expect(texts(card)).toContain('Nobody has viewed or downloaded this recording yet.');
+    // Nothing to filter: no filter buttons.
+    expect(buttons(card)).toEqual(['Export CSV (0 rows)', 'Refresh']);
     expect(texts(card)).toContain('(no topic)');
   });
 
@@ -185,16 +215,16 @@ describe('audit card', () => {
     const byName = (start: string) => rows.find((cells) => cells[0]?.startsWith(start)) ?? [];
     // The email line of each row is the address itself (markdown escapes only, which the card
     // renders away): no invisible characters that a copied address would carry along.
-    expect(byName('\\*\\*bold')[1]).toBe('brenda.song@example.com');
-    expect(byName('\\[x')[1]).toBe('first\\_last@example.com');
+    expect(byName('\\*\\*bold')[2]).toBe('brenda.song@example.com');
+    expect(byName('\\[x')[2]).toBe('first\\_last@example.com');
     expect(byName('no.name')).toEqual(expect.arrayContaining(['no.name@example.com']));
-    for (const cells of rows) expect(cells[1]).not.toContain(WJ);
+    for (const cells of rows) expect(cells[2]).not.toContain(WJ);
     // Names stay literal text.
     expect(byName('\\[x')[0]).toBe(`\\[x\\]\\(http:${WJ}//evil${WJ}.example\\)`);
     expect(byName('\\*\\*bold')[0]).toBe('\\*\\*bold\\*\\*');
   });
 
-  test('filter and page', () => {
+  test('filter and page, with the filter buttons and the export of the filter', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
       messages: english(),
@@ -224,6 +254,55 @@ describe('audit card', () => {
       filter: 'downloaded',
     });
     expect(none.emptyText).toBe('Nobody has downloaded this recording.');
+
+    // Filter buttons: the current one is positive, each applies at once from page 1.
+    const card = renderCard('audit-report', data);
+    expectValidCard(card);
+    const filterSet = card.body.find((b) => (b as { type?: string }).type === 'ActionSet') as {
+      actions: Array<{ title: string; style: string; data: Record<string, unknown> }>;
+    };
+    expect(filterSet.actions.map((a) => [a.title, a.style])).toEqual([
+      ['All', 'default'],
+      ['Viewed', 'default'],
+      ['Downloaded', 'positive'],
+    ]);
+    for (const [i, filter] of (['everyone', 'viewed', 'downloaded'] as const).entries()) {
+      expect(filterSet.actions[i].data).toEqual({
+        action: 'audit.page',
+        recordingId: '4f914b1dfe3c4d11a61730f18c0f5387',
+        filter,
+        page: 1,
+        requesterId: 'PERSON_ID',
+      });
+    }
+    expect(texts(card)).toContain('Filter: 2 people who downloaded it');
+    // Export: the two downloaders' accesses (all their rows, every page), not all three.
+    expect(data.exportRows).toBe(2);
+    expect(buttons(card)).toContain('Export CSV (2 rows)');
+    expect(buttons(card)).toContain('◀ Previous');
+    expect(buttons(card)).not.toContain('Next ▶');
+    // Webex shows at most 5 buttons in a row; this card keeps a few per row.
+    expect(card.actions?.length).toBeLessThanOrEqual(5);
+    expect(buttons(card).length).toBeLessThanOrEqual(8);
+  });
+
+  test("counts are labelled and plural-aware, in the person's language", () => {
+    const person = (views: number, downloads: number) => ({
+      views,
+      downloads,
+      accesses: Math.max(1, views + downloads),
+    });
+    expect(activityCounts(english().t, person(3, 1))).toBe('3 views, 1 download');
+    expect(activityCounts(english().t, person(1, 0))).toBe('1 view');
+    expect(activityCounts(english().t, person(0, 2))).toBe('2 downloads');
+    expect(activityCounts(english().t, person(0, 0))).toBe('1 access');
+    expect(activityCounts(translatorFor('de-DE').t, person(1, 1200))).toBe(
+      '1 Aufruf, 1.200 Downloads',
+    );
+    expect(activityCounts(translatorFor('fr-FR').t, person(2, 1))).toBe(
+      '2 visionnages, 1 téléchargement',
+    );
+    expect(activityCounts(translatorFor('ja-JP').t, person(3, 1))).toBe('視聴3回、ダウンロード1回');
   });
 
   test('markdown summary: same facts, bounded for huge topics', () => {

@@ -102,6 +102,16 @@ describe('parseCommand: other commands', () => {
     if (r.kind === 'error') expect(r.error.message).toContain('America/New_York');
   });
 
+  test('text copied from a card reads as it looks: its word joiners are dropped', () => {
+    const copied = `audit https:\u2060//acme\u2060.webex\u2060.com/recordingservice/sites/acme/recording/playback/${HEX}`;
+    expect(parseCommand(copied)).toEqual({ kind: 'audit', recordingId: HEX });
+    expect(parseCommand(`audit ${HEX} host alice@\u2060example\u2060.com`)).toEqual({
+      kind: 'audit',
+      recordingId: HEX,
+      hostEmail: 'alice@example.com',
+    });
+  });
+
   test('unknown input', () => {
     expect(parseCommand('hello there')).toEqual({ kind: 'unknown', text: 'hello there' });
     expect(parseCommand('')).toEqual({ kind: 'unknown', text: '' });

@@ -5,16 +5,17 @@
  * scope, and answers failures (see ../middleware/steps.ts), except where a long audit's
  * progress message stands: that message becomes the answer (see ./progress.ts).
  */
-import { aggregateAccess } from '../../report/aggregate';
+import { aggregateAccess, filterRecords } from '../../report/aggregate';
 import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card-data';
-import type { ReportAction, ReportView } from '../../report/card-actions';
+import { isReportCardFor, type ReportAction, type ReportView } from '../../report/card-actions';
 import { accessCsv, csvFileName } from '../../report/csv';
 import { escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
-import { NotConnectedError, logFailure } from '../../errors';
+import { NotConnectedError, failureSummary, logFailure } from '../../errors';
 import { translatorFor } from '../../locales';
 import type { ResolvedZone } from '../../report/time';
 import type { AccessRecord } from '../../report/types';
+import type { PostedMessage, SentMessage } from '../../webex/messages';
 import { fetchAccessDetail } from '../../webex/recordings';
 import type { CommandContext } from '../middleware/context';
 import type { Conversation, Reply } from '../replies';
@@ -45,16 +46,24 @@ export async function runAudit(ctx: CommandContext, request: AuditRequest): Prom
 
 /**
  * A report card's button (the clicker is already known to be the requester): another page or
- * filter, a refresh, or the CSV export. Answers where the card was.
+ * filter, a refresh, or the CSV export. `clickedMessageId` is the message carrying the card:
+ * a new view replaces it, so a report stays one message however much it is paged.
  */
-export async function runReportAction(ctx: CommandContext, action: ReportAction): Promise<void> {
+export async function runReportAction(
+  ctx: CommandContext,
+  action: ReportAction,
+  clickedMessageId: string,
+): Promise<void> {
   const { action: kind, ...view } = action;
   if (kind === 'audit.export') {
     await sendCsv(ctx, view);
     return;
   }
   // A card clicked in a group space follows GROUP_REPLY like the command did.
-  await answerWithReport(ctx, view, { fresh: kind === 'audit.refresh' });
+  await answerWithReport(ctx, view, {
+    fresh: kind === 'audit.refresh',
+    replaces: clickedMessageId,
+  });
 }
 
 /** Where the progress message goes: where the report will (privately under GROUP_REPLY=dm). */
@@ -74,12 +83,14 @@ function progressOutlet(conversation: Conversation): ProgressOutlet {
 async function answerWithReport(
   ctx: CommandContext,
   view: ReportView,
-  options: { fresh: boolean },
+  options: { fresh: boolean; replaces?: string },
 ): Promise<void> {
   const progress = new AuditProgress({
     outlet: progressOutlet(ctx.conversation),
     logger: ctx.logger,
   });
+  // Read while the report is made; a failed report leaves the old card as it was.
+  const previous = options.replaces ? replaceableCard(ctx, view, options.replaces) : undefined;
   let reply: Reply;
   try {
     reply = await reportReply(ctx, view, { ...options, progress });
@@ -90,11 +101,57 @@ async function answerWithReport(
     await progress.finish();
     throw err;
   }
+  const old = await previous;
+  let sent: SentMessage;
   try {
-    await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'));
+    sent = await ctx.conversation.report(reply, (await ctx.messages()).t('audit.privateNote'), {
+      // The new card takes the old one's place in its thread of the space.
+      threadId: old?.roomId === ctx.place.room.id ? old.parentId : undefined,
+    });
   } finally {
     // Gone either way: after a failed post the event may be tried again from the start.
     await progress.finish();
+  }
+  if (old) await removeReplaced(ctx, old, sent);
+}
+
+/**
+ * The clicked message, when it is the bot's own report card for this person and recording:
+ * the one message a new view may delete. Undefined when it cannot be read (then it stays).
+ */
+async function replaceableCard(
+  ctx: CommandContext,
+  view: ReportView,
+  messageId: string,
+): Promise<PostedMessage | undefined> {
+  try {
+    const message = await ctx.conversation.read(messageId);
+    const card = message.attachments?.[0]?.content;
+    return isReportCardFor(card, ctx.person.id, view.recordingId) ? message : undefined;
+  } catch (err) {
+    ctx.logger.info({ messageId, failure: failureSummary(err) }, 'clicked card not read; kept');
+    return undefined;
+  }
+}
+
+/**
+ * Deletes the card the new one replaces, if both are the bot's in the same space. The new card
+ * is posted already: a failed delete is only logged, and the event is done (not tried again).
+ */
+async function removeReplaced(
+  ctx: CommandContext,
+  old: PostedMessage,
+  sent: SentMessage,
+): Promise<void> {
+  const sameAuthor = old.personId !== undefined && old.personId === sent.personId;
+  if (!sameAuthor || old.roomId !== sent.roomId || old.id === sent.id) return;
+  try {
+    await ctx.conversation.remove(old.id);
+  } catch (err) {
+    ctx.logger.warn(
+      { messageId: old.id, failure: failureSummary(err) },
+      'replaced report card not deleted; the new one stands',
+    );
   }
 }
 
@@ -110,7 +167,12 @@ async function failInPlace(
   err: unknown,
 ): Promise<boolean> {
   const messages = await ctx.messages();
-  const explain = { recordingId: view.recordingId, hostEmail: view.hostEmail, command: 'audit' };
+  const explain = {
+    recordingId: view.recordingId,
+    hostEmail: view.hostEmail,
+    ...ctx.about,
+    command: 'audit',
+  };
   const error = errorReply(err, explain, messages);
   const note = messages.t(AUDIT_FAILURE_NOTE);
   const { conversation } = ctx;
@@ -144,7 +206,14 @@ async function loadReport(
 ): Promise<{ records: AccessRecord[]; zone: ResolvedZone; locale: string }> {
   const { zone, locale } = await ctx.preferences(view.tz);
   const key = { recordingId: view.recordingId, hostEmail: view.hostEmail, zone: zone.zone };
-  let records = options.fresh ? undefined : ctx.recordsCache.get(key);
+  const cached = ctx.recordsCache.get(key);
+  // A failure reply names the recording by its topic once any record has told it.
+  const learnTopic = (records: readonly AccessRecord[]) => {
+    const topic = records.find((r) => r.topic.trim())?.topic;
+    if (topic && !ctx.about.topic) ctx.about.topic = topic;
+  };
+  if (cached) learnTopic(cached);
+  let records = options.fresh ? undefined : cached;
   if (!records) {
     const { progress } = options;
     progress?.start(locale);
@@ -154,7 +223,10 @@ async function loadReport(
         recordingId: view.recordingId,
         hostEmail: view.hostEmail,
         timezone: zone.zone,
-        onPage: progress ? (readSoFar) => progress.read(readSoFar) : undefined,
+        onPage: (readSoFar, page) => {
+          learnTopic(page);
+          progress?.read(readSoFar);
+        },
       }),
     );
     ctx.recordsCache.set(key, records);
@@ -162,21 +234,24 @@ async function loadReport(
   return { records, zone, locale };
 }
 
-/** Uploads every access record as a CSV file, to the requester only. */
+/** Uploads the access records the card shows (its filter, every page) as a CSV file, privately. */
 async function sendCsv(ctx: CommandContext, view: ReportView): Promise<void> {
-  const { records, zone, locale } = await loadReport(ctx, view, { fresh: false });
+  const { records: all, zone, locale } = await loadReport(ctx, view, { fresh: false });
+  const records = filterRecords(all, view.filter);
   const { t } = translatorFor(locale);
   const chunks: Buffer[] = [];
   for await (const chunk of accessCsv(records, zone.zone)) chunks.push(Buffer.from(chunk));
-  const topic = records[0]?.topic ?? '';
+  const topic = all.find((r) => r.topic.trim())?.topic ?? '';
   const details = { count: records.length, zone: escapeMarkdown(zone.zone) };
+  const what = topic
+    ? t('csv.message', { ...details, topic: escapeMarkdown(topic, { maxLength: 200 }) })
+    : t('csv.messageNoTopic', details);
+  const filtered = view.filter === 'everyone' ? '' : ` ${t(`csv.filter.${view.filter}`)}`;
   await ctx.conversation.sendFilePrivately({
     filename: csvFileName(view.recordingId, Date.now(), zone.zone),
     contentType: 'text/csv',
     data: Buffer.concat(chunks),
-    markdown: topic
-      ? t('csv.message', { ...details, topic: escapeMarkdown(topic, { maxLength: 200 }) })
-      : t('csv.messageNoTopic', details),
+    markdown: `${what}${filtered}`,
   });
   if (ctx.conversation.isGroup) {
     await ctx.conversation.say(

@@ -403,9 +403,12 @@ function unknownOption(command: string, value: string, hint: string): ParsedComm
 function clean(text: string): string {
   const folded = text
     .slice(0, 10_000)
+    // Word joiners join: the bot puts them in links and emails on its cards (so Webex does not
+    // link them), and text copied from a card must read as it looks.
+    .replace(/[\u2060\ufeff]/g, '')
     .replace(
       // eslint-disable-next-line no-control-regex -- removing control characters is the point
-      /[\u0000-\u001f\u007f\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u2060\u3000\ufeff]/g,
+      /[\u0000-\u001f\u007f\u00a0\u2000-\u200b\u2028\u2029\u202f\u205f\u3000]/g,
       ' ',
     )
     .replace(/\s+/g, ' ')

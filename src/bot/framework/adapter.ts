@@ -8,6 +8,7 @@ import type {
   Bot,
   Trigger,
   WebexAttachmentAction,
+  WebexMembership,
   WebexMessage,
   WebexPerson,
   WebexWebhook,
@@ -19,7 +20,7 @@ import { botReads, replaceSdkReads, watchSdkRequests, type SdkReads } from './sd
 import { joinConcurrentSpawns } from './spawn';
 import { frameworkWebhookName } from './webhook-name';
 
-export type { WebexAttachmentAction, WebexMessage, WebexPerson, WebexWebhook };
+export type { WebexAttachmentAction, WebexMembership, WebexMessage, WebexPerson, WebexWebhook };
 
 export interface BotIdentity {
   id: string;
@@ -41,6 +42,13 @@ export interface FrameworkCardAction {
   roomType: 'direct' | 'group';
 }
 
+/** A membership the framework read for a `memberships:created` event, and who made it. */
+export interface FrameworkMembership {
+  membership: WebexMembership;
+  /** The event's actor: who added the member. */
+  addedBy?: string;
+}
+
 export interface FrameworkAdapterOptions {
   apiUrl: string;
   botToken: string;
@@ -52,6 +60,8 @@ export interface FrameworkAdapterOptions {
   /** Handlers may return their work: {@link FrameworkAdapter.handle} waits for it. */
   onMessage: (event: FrameworkMessage) => Promise<void> | void;
   onCardAction: (event: FrameworkCardAction) => Promise<void> | void;
+  /** Every membership created in a space the bot is in (the bot's own included). */
+  onMembershipCreated?: (event: FrameworkMembership) => Promise<void> | void;
   logger?: { warn(obj: Record<string, unknown>, msg: string): void };
   /** How long {@link FrameworkAdapter.start} waits for the framework to take its webhooks. */
   webhookWaitMs?: number;
@@ -120,9 +130,10 @@ export class FrameworkAdapter {
     replaceSdkReads(framework.webex, reads);
     // The framework emits synchronously and ignores what listeners return: the work each
     // handler starts is kept on its event's scope (found by the event's data.id).
+    const scopeOf = (eventId: string) => [...scopes].find((s) => s.envelope.data.id === eventId);
     const keep = (eventId: string, work: Promise<void> | void) => {
       if (!work) return;
-      const scope = [...scopes].find((s) => s.envelope.data.id === eventId);
+      const scope = scopeOf(eventId);
       if (scope) scope.work.push(work);
       else work.catch((err: unknown) => options.logger?.warn({ err }, 'event handler failed'));
     };
@@ -149,6 +160,16 @@ export class FrameworkAdapter {
             options.onMessage({ message, sender, roomType: message.roomType ?? 'direct' }),
           ),
       );
+    });
+    // Not its 'spawn' event (which carries `addedBy`): that fires only when the membership is
+    // what sets the space up, so not when a message set it up first, not for a retry of the
+    // event (the space is set up by the first attempt), and not for a set-up that joined
+    // another (spawn.ts). 'membershipCreated' comes for every delivery it reads.
+    framework.on('membershipCreated', (membership: WebexMembership) => {
+      const handler = options.onMembershipCreated;
+      if (!handler) return;
+      const addedBy = scopeOf(membership.id)?.envelope.actorId;
+      keep(membership.id, handler({ membership, ...(addedBy ? { addedBy } : {}) }));
     });
     framework.on('attachmentAction', (bot: Bot, trigger: Trigger) => {
       if (!trigger.attachmentAction) return;

@@ -5,6 +5,7 @@ export {
   handlesEvent,
   type BotIdentity,
   type FrameworkAdapterOptions,
+  type FrameworkMembership,
   type FrameworkCardAction,
   type FrameworkMessage,
 } from './adapter';

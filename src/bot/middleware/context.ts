@@ -72,6 +72,11 @@ export interface CommandContext {
   handledFailure?: unknown;
   /** Reports recently fetched for this person (never another's). */
   recordsCache: PersonRecordsCache;
+  /**
+   * What a failure reply says this is about, as the command learns it (the recording's topic
+   * once known); added to the route's own (see steps.ts explainContext).
+   */
+  about: ExplainContext;
   logger: Logger;
 }
 
@@ -152,6 +157,7 @@ export function createContext(
     digest,
     usageLog,
     recordsCache: recordsCache.forPerson(personId),
+    about: {},
     logger,
   };
   return ctx;

@@ -239,10 +239,13 @@ export function runCommand(): Step<BotContext> {
   return step('runCommand', (ctx) => routeOf(ctx).run(ctx));
 }
 
-/** What a failure reply says it is about: the command and, when there is one, the recording. */
+/**
+ * What a failure reply says it is about: the command and, when there is one, the recording
+ * (by its topic once the command has learnt it).
+ */
 function explainContext(ctx: BotContext): ExplainContext {
   if (!ctx.route) return {};
-  return { ...ctx.route.failure?.explain, command: ctx.route.command };
+  return { ...ctx.route.failure?.explain, ...ctx.about, command: ctx.route.command };
 }
 
 function routeOf(ctx: BotContext) {

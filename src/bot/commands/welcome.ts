@@ -1,0 +1,62 @@
+/**
+ * The welcome: when someone adds the bot to a group space it says, once, what it does and how
+ * to use it there. Not repeated when Webex delivers the event again, when the bot restarts, or
+ * on another replica: the posted welcome is recorded in the store.
+ *
+ * Order: check the record, post, then record. Recording first (a claim) would lose the welcome
+ * whenever the post fails: the inbox's retry would find the claim and stay silent. Posting
+ * first means a failed post leaves no record, so the retry posts it; a successful one is
+ * recorded, and a re-delivery of the same event is already stopped by the inbox's de-duplication
+ * (and, once the inbox has pruned it, by the record). The one window left, a crash between the
+ * post and the record, may welcome twice; a lost welcome would be worse.
+ *
+ * The record is per membership: removing the bot and adding it again later is a new membership,
+ * and the space is welcomed again (people who add it again may well need the reminder).
+ */
+import { translatorFor } from '../../locales';
+import { resolveLocale } from '../preferences';
+import type { BotAddedToSpace } from '../runtime';
+import type { BotServices } from '../services';
+import { welcomeReply } from './short-answers';
+
+/** The store could not say whether the space was welcomed: worth trying the event again. */
+export class WelcomeCheckFailedError extends Error {
+  readonly code = 'welcome_check_failed';
+  /** The inbox tries the event again later. */
+  readonly retryable = true;
+  constructor(cause: unknown) {
+    super('could not read whether the space was welcomed', { cause });
+    this.name = 'WelcomeCheckFailedError';
+  }
+}
+
+/**
+ * Posts the welcome in the space unless this membership was welcomed already. A post Webex did
+ * not take rejects (the runtime makes it retryable when it may work later).
+ * @example await runWelcome(services, { kind: 'botAdded', room, membershipId, addedBy });
+ */
+export async function runWelcome(
+  services: Pick<BotServices, 'store' | 'messenger' | 'config' | 'logger'>,
+  added: BotAddedToSpace,
+): Promise<void> {
+  const { store, messenger, config, logger } = services;
+  const { room, membershipId } = added;
+  const welcomed = await store.wasWelcomed(room.id, membershipId).catch((err: unknown) => {
+    throw new WelcomeCheckFailedError(err);
+  });
+  if (welcomed) return;
+  // The space has no language of its own: the welcome follows whoever added the bot.
+  const locale = added.addedBy
+    ? await resolveLocale(services, added.addedBy)
+        .then((resolved) => resolved.locale)
+        .catch(() => config.defaultLocale)
+    : config.defaultLocale;
+  await messenger.send({ roomId: room.id }, welcomeReply(config.groupReply, translatorFor(locale)));
+  try {
+    await store.recordWelcome({ roomId: room.id, membershipId, welcomedAt: Date.now() });
+  } catch (err) {
+    // Posted: failing the event now would post it again. The inbox's de-duplication still
+    // stops re-deliveries; only one after the inbox pruned the event (a day on) could repeat it.
+    logger.warn({ err, roomId: room.id }, 'welcome posted but not recorded');
+  }
+}
