@@ -6,12 +6,14 @@
  *   chat-page.png     the whole page with the report
  *   report-phone.png  the page at phone width (400 px) showing the report
  *   progress.png      the progress message of a slow audit (report pages at ~200 ms)
+ *   watch-alert.png   a watch, and its private alert for a new download
  *   report-de.png     a report card after `locale de-DE`
  *
  * Usage: npm run screenshots   (builds the chat page, then runs this with tsx)
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { ManualClock } from '../src/scheduler/clock';
 import { SEED_RECORDING_IDS } from '../src/sandbox/seed-recordings';
 import { progressMessage, setWidth } from '../test/browser/helpers/chat-layout';
 import { ChatPage } from '../test/browser/helpers/chat-page';
@@ -30,6 +32,8 @@ const PHONE_CHROME_PX = 300;
 const CONTEXT_ABOVE_PX = 40;
 /** Webex on a busy day: every page of the access report takes this long. */
 const SLOW_PAGES = { route: 'GET /v1/recordingReport/accessDetail', latencyMs: 200 };
+/** Watches poll at the default interval; the shot moves the clock instead of waiting. */
+const WATCH_INTERVAL_MS = 900_000;
 
 async function report(name: string): Promise<void> {
   const { size } = await stat(path.join(DOCS_DIR, name));
@@ -39,7 +43,8 @@ async function report(name: string): Promise<void> {
 
 async function main(): Promise<void> {
   await mkdir(DOCS_DIR, { recursive: true });
-  const stack = await startStack();
+  const clock = new ManualClock(Date.now());
+  const stack = await startStack({}, { clock });
   const browser = await launchChromium();
   const shot = async (name: string, take: (file: string) => Promise<unknown>) => {
     await take(path.join(DOCS_DIR, name));
@@ -50,6 +55,20 @@ async function main(): Promise<void> {
     const page = chat.page;
     const toNewest = () =>
       page.locator('#messages').evaluate((list) => (list.scrollTop = list.scrollHeight));
+    /** From the last command typed down to the composer: what the bot said and where. */
+    const fromLastCommand = async (file: string) => {
+      await toNewest();
+      const asked = page.locator('.message[data-from="me"]').last();
+      const from = (await asked.boundingBox())?.y ?? 0;
+      const main = await page.locator('main').boundingBox();
+      if (!main) throw new Error('the page has no conversation');
+      const top = Math.max(main.y, from - CONTEXT_ABOVE_PX);
+      await page.screenshot({
+        path: file,
+        caret: 'hide',
+        clip: { x: main.x, y: top, width: main.width, height: main.y + main.height - top },
+      });
+    };
 
     // A new user: audit, connect through the consent page, and the report arrives.
     await chat.actAs(HOST);
@@ -86,24 +105,30 @@ async function main(): Promise<void> {
       const progress = await progressMessage(chat);
       // Once edited in place, the message says so: the shot shows the page following edits.
       await progress.locator('.edited').waitFor({ timeout: 15_000 });
-      await shot('progress.png', async (file) => {
-        await toNewest();
-        // From the audit command down to the composer: the message and where it stands.
-        const asked = page.locator('.message[data-from="me"]').last();
-        const from = (await asked.boundingBox())?.y ?? 0;
-        const main = await page.locator('main').boundingBox();
-        if (!main) throw new Error('the page has no conversation');
-        const top = Math.max(main.y, from - CONTEXT_ABOVE_PX);
-        await page.screenshot({
-          path: file,
-          caret: 'hide',
-          clip: { x: main.x, y: top, width: main.width, height: main.y + main.height - top },
-        });
-      });
+      await shot('progress.png', fromLastCommand);
       await chat.botCard('All-hands Q3');
     } finally {
       stack.running.sandbox.faults.clear();
     }
+
+    // A watch: a new download comes in, and the next poll tells the watcher privately.
+    await chat.send(`watch ${SEED_RECORDING_IDS.example} for 7`);
+    await chat.botCard('Watching Example Topic');
+    const added = await fetch(
+      `${stack.running.sandbox.baseUrl}/_sandbox/recordings/${SEED_RECORDING_IDS.example}/access`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify([
+          { email: 'eve@outside.example', name: 'Eve Outside', action: 'download' },
+        ]),
+      },
+    );
+    if (added.status !== 201) throw new Error(`adding an access answered ${added.status}`);
+    clock.advance(WATCH_INTERVAL_MS * 1.2);
+    await stack.running.scheduler.wake();
+    await chat.botCard('New download');
+    await shot('watch-alert.png', fromLastCommand);
 
     // German labels: the same report after `locale de-DE`.
     await chat.send('locale de-DE');

@@ -18,6 +18,7 @@ import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
 import { UsageLog } from './bot/usage-log';
+import { Watches } from './bot/watches';
 import { Inbox } from './inbox/inbox';
 import { systemClock, type Clock } from './scheduler/clock';
 import { Scheduler } from './scheduler/scheduler';
@@ -120,6 +121,9 @@ export async function startApp({
       scheduler,
       clock ?? systemClock,
     );
+    // Scheduled work registers its jobs before the scheduler starts.
+    services.watches.register();
+    services.digests.register();
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
@@ -177,7 +181,6 @@ export async function startApp({
         if (note) await services.messenger.send(note.to, note.reply);
       },
     });
-    services.digests.register();
     await services.usageLog.schedulePruning(scheduler);
     scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
@@ -282,6 +285,18 @@ function buildServices(
       clock,
       retentionDays: config.usageRetentionDays,
       logger,
+    }),
+    watches: new Watches({
+      store,
+      scheduler,
+      tokens,
+      // A 429 fails at once: the poll job comes back at Retry-After rather than waiting.
+      pollHttp: createWebexHttp({ baseUrl: config.apiUrl, logger, retry: { maxRetryAfterMs: 0 } }),
+      messenger,
+      preferences: { config, store, tokens, http, logger },
+      config,
+      logger,
+      clock,
     }),
     linker: new AccountLinker({
       client: {

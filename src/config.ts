@@ -32,10 +32,12 @@ export interface Config {
   shutdownGraceSeconds: number;
   /** How often the leading replica reconciles the webhooks. */
   webhookReconcileSeconds: number;
-  /** The organisation's email domains; empty: the requester's own domain counts as inside. */
+  /** ORG_EMAIL_DOMAINS, lowercased; empty: the requester's own domain is the organisation. */
   orgEmailDomains: string[];
   /** How many days the usage log keeps an entry. */
   usageRetentionDays: number;
+  /** How often each watch polls its recording's access report. */
+  watchIntervalSeconds: number;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
@@ -195,6 +197,7 @@ const envSchema = z.object({
       .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
       .default(60),
   ),
+  // Issue 12: the organisation test (src/report/organisation.ts), the usage log, watches.
   ORG_EMAIL_DOMAINS: z.preprocess(blankToUndefined, z.string().default('')),
   USAGE_RETENTION_DAYS: z.preprocess(
     blankToUndefined,
@@ -204,6 +207,15 @@ const envSchema = z.object({
       .min(1, { error: 'must be at least 1 day, e.g. 90' })
       .max(3650, { error: 'must be at most 3650 days (ten years), e.g. 90' })
       .default(DEFAULT_USAGE_RETENTION_DAYS),
+  ),
+  WATCH_INTERVAL_SECONDS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of seconds, e.g. 900 (15 minutes)' })
+      .int({ error: 'must be a whole number of seconds, e.g. 900 (15 minutes)' })
+      .min(5, { error: 'must be at least 5 seconds, e.g. 900 (15 minutes)' })
+      .max(86_400, { error: 'must be at most 86400 seconds (a day), e.g. 900' })
+      .default(900),
   ),
 });
 
@@ -290,13 +302,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
     orgEmailDomains: domainList(vars.ORG_EMAIL_DOMAINS),
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
+    watchIntervalSeconds: vars.WATCH_INTERVAL_SECONDS,
   };
 }
 
-/** A comma list of email domains, lower case, without blanks. */
+/** A comma list of email domains, lowercased, without blanks or a leading `@`. */
 function domainList(text: string): string[] {
   return text
     .split(',')
-    .map((d) => d.trim().toLowerCase())
+    .map((d) => d.trim().toLowerCase().replace(/^@+/, ''))
     .filter(Boolean);
 }

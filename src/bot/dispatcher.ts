@@ -5,7 +5,12 @@
  */
 import type { LinkedAccount } from '../auth/linking';
 import { aboutFacts, type ExplainContext } from '../errors';
-import { parseCardAction, type CardAction, type ReportAction } from '../report/card-actions';
+import {
+  parseCardAction,
+  type CardAction,
+  type ReportAction,
+  type WatchAction,
+} from '../report/card-actions';
 import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
@@ -15,11 +20,17 @@ import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
 import { notUnderstoodReply } from './commands/short-answers';
 import { runWelcome } from './commands/welcome';
-import { auditFromFields, parseCommand, type ParsedCommand } from './commands/parse';
+import {
+  auditFromFields,
+  parseCommand,
+  watchFromFields,
+  type ParsedCommand,
+} from './commands/parse';
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
 import { runTimezone } from './commands/timezone';
 import { USAGE_FAILURE_NOTE, runUsage } from './commands/usage';
+import { runUnwatch, runWatch, runWatches, WATCH_FAILURE_NOTE } from './commands/watch';
 import { compose, step, type Step } from './middleware/compose';
 import {
   createContext,
@@ -223,6 +234,9 @@ function actionRoute(
   action: Exclude<CardAction, { action: 'help.show' }>,
   clickedMessageId: string,
 ): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  if (action.action === 'watch.audit' || action.action === 'watch.start') {
+    return watchButtonRoute(action);
+  }
   if (action.action === 'recordings.audit') return auditPick(action.recordingChoice);
   if (action.action === 'digest.audit') {
     // A button names its recording; with many recordings the card's picker chose one.
@@ -287,6 +301,24 @@ function auditPick(
   if (command.kind !== 'audit') throw new Error('auditFromFields gave no audit');
   const pendingText = `audit ${command.recordingId}${command.hostEmail ? ` host ${command.hostEmail}` : ''}`;
   return { kind: 'route', route: commandRoute(command, pendingText) };
+}
+
+/** A watch alert's Audit button, or a report card's Watch button: the command they stand for. */
+function watchButtonRoute(
+  action: WatchAction,
+): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  const fields = { recording: action.recordingId, hostEmail: action.hostEmail };
+  const command =
+    action.action === 'watch.audit' ? auditFromFields(fields) : watchFromFields(fields);
+  if (command.kind === 'error') return command;
+  if (command.kind !== 'audit' && command.kind !== 'watch') {
+    throw new Error('a watch button gave another command');
+  }
+  const host = command.hostEmail ? ` host ${command.hostEmail}` : '';
+  return {
+    kind: 'route',
+    route: commandRoute(command, `${command.kind} ${command.recordingId}${host}`),
+  };
 }
 
 async function sayParseError(
@@ -381,5 +413,29 @@ export const COMMAND_HANDLERS: {
     run: runUsage,
     failure: () => ({ noteKey: USAGE_FAILURE_NOTE, explain: {} }),
     usage: () => ({ command: 'usage' }),
+  },
+  // Issue 12: watches (commands/watch.ts).
+  watch: {
+    run: runWatch,
+    host: (command) => command.hostEmail,
+    failure: (command) => ({
+      noteKey: WATCH_FAILURE_NOTE,
+      explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
+    }),
+    // Typed, or a report card's Watch button.
+    usage: (command) => ({
+      command: 'watch',
+      recordingId: command.recordingId,
+      hostEmail: command.hostEmail,
+    }),
+  },
+  watches: { run: (ctx) => runWatches(ctx) },
+  unwatch: {
+    run: (ctx, command) =>
+      runUnwatch(ctx, 'all' in command ? { all: true } : { recordingId: command.recordingId }),
+    usage: (command) => ({
+      command: 'unwatch',
+      ...('all' in command ? {} : { recordingId: command.recordingId }),
+    }),
   },
 };

@@ -11,6 +11,7 @@ import type { Digests } from './digest';
 import type { RecordsCache } from './records-cache';
 import type { Messenger } from './replies';
 import type { UsageLog } from './usage-log';
+import type { Watches } from './watches';
 
 /** Everything a command may use; built once in the composition root. */
 export interface BotServices {
@@ -31,4 +32,6 @@ export interface BotServices {
   digests: Digests;
   /** The bot's own usage log, pruned after USAGE_RETENTION_DAYS. */
   usageLog: UsageLog;
+  /** `watch` and its poll jobs. */
+  watches: Watches;
 }

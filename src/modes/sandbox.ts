@@ -9,8 +9,8 @@ import type { Config } from '../config';
 import type { Logger } from '../log';
 import { startApp, type RunningApp } from '../app';
 import { loadManifest } from '../bot/manifest';
-import type { SandboxFacts } from '../sandbox/facts';
 import type { Clock } from '../scheduler/clock';
+import type { SandboxFacts } from '../sandbox/facts';
 import { registerIntegration } from '../sandbox/routes/oauth';
 import { startSandbox, type Sandbox } from '../sandbox/server';
 import { loadOrCreateSandboxKey } from './sandbox-key';
@@ -29,7 +29,7 @@ export interface LaunchOptions {
   /** The sandbox's port; 0 picks a free one. */
   sandboxPort?: number;
   print?: (line: string) => void;
-  /** The bot's scheduler and the sandbox's recording reports read it (tests move it). */
+  /** One clock for the bot's scheduler and the sandbox's report API (tests move it). */
   clock?: Clock;
 }
 

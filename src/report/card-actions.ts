@@ -18,7 +18,54 @@ const reportView = {
   requesterId: z.string().min(1),
 };
 
+/**
+ * Watch buttons (src/bot/commands/watch.ts): "Watch" on a report card starts a watch of its
+ * recording with the defaults; "Audit" on a watch alert runs the watcher's audit.
+ */
+const watchRecording = {
+  recordingId: z.string().min(1).max(256),
+  hostEmail: z.string().max(254).optional(),
+  requesterId: z.string().min(1),
+};
+const watchActionSchemas = [
+  z.object({ action: z.literal('watch.start'), ...watchRecording }),
+  z.object({ action: z.literal('watch.audit'), ...watchRecording }),
+] as const;
+
+/**
+ * The data of a report card's Watch button (for cards/audit-report.json).
+ * @example watchActionData({ recordingId: 'r', requesterId: 'p' }) // { action: 'watch.start', recordingId: 'r', requesterId: 'p' }
+ */
+export function watchActionData(
+  view: Pick<ReportView, 'recordingId' | 'hostEmail' | 'requesterId'>,
+) {
+  return withoutUndefined({
+    action: 'watch.start' as const,
+    recordingId: view.recordingId,
+    hostEmail: view.hostEmail,
+    requesterId: view.requesterId,
+  });
+}
+
+/**
+ * The data of the Audit button on a watch alert: the watcher's own audit of the recording.
+ * @example watchAuditData({ recordingId: 'r', requesterId: 'p' }) // { action: 'watch.audit', recordingId: 'r', requesterId: 'p' }
+ */
+export function watchAuditData(watch: {
+  recordingId: string;
+  hostEmail?: string;
+  requesterId: string;
+}) {
+  return withoutUndefined({
+    action: 'watch.audit' as const,
+    recordingId: watch.recordingId,
+    hostEmail: watch.hostEmail,
+    requesterId: watch.requesterId,
+  });
+}
+
 const cardActionSchema = z.discriminatedUnion('action', [
+  ...watchActionSchemas,
   z.object({ action: z.literal('audit.page'), ...reportView }),
   z.object({ action: z.literal('audit.export'), ...reportView }),
   z.object({ action: z.literal('audit.refresh'), ...reportView }),
@@ -54,6 +101,7 @@ export function helpAction(threadId?: string): Extract<CardAction, { action: 'he
 export type CardAction = z.infer<typeof cardActionSchema>;
 export type ReportAction = Extract<CardAction, { action: `audit.${string}` }>;
 export type ReportView = Omit<ReportAction, 'action'>;
+export type WatchAction = Extract<CardAction, { action: `watch.${string}` }>;
 
 /**
  * Reads a click's inputs (button data merged with the card's inputs); null when they are

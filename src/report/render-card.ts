@@ -15,6 +15,7 @@ export const CARD_TEMPLATES = [
   'recordings',
   'digest',
   'short-answer',
+  'watch-alert',
 ] as const;
 export type CardTemplateName = (typeof CARD_TEMPLATES)[number];
 

@@ -9,6 +9,8 @@
  *   GET    /_sandbox/calls          {total, faulted, byRoute, byToken, byPerson, webhookDeliveries}
  *   DELETE /_sandbox/calls          reset the counters
  *   POST   /_sandbox/tokens/expire  {"token":"…"}: that access token expires now (refresh tests)
+ *   POST   /_sandbox/tokens/revoke  {"email":"…"}: every integration token of that person (access
+ *                                   and refresh) stops working, as after revoking the grant
  *   GET    /_sandbox/unhandled      requests no sandbox route handled (unsupported SDK calls)
  *   POST   /_sandbox/recordings/:id/access  [{"email","name","action":"view"|"download",
  *                                   "accessTime"?}, …] (or {"records":[…]}): new accesses,

@@ -147,7 +147,34 @@ export const MIGRATIONS: readonly Migration[] = [
       `CREATE INDEX scheduled_jobs_due ON scheduled_jobs (next_run_at)`,
     ],
   },
-  // Version 8 is taken by another branch; this one comes after it.
+  {
+    version: 8,
+    name: 'watches',
+    statements: [
+      // `watch <recording>`: one row per person, recording and host (src/bot/watches.ts).
+      `CREATE TABLE watches (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL,
+        recording_id TEXT NOT NULL,
+        host_email TEXT,
+        filter TEXT NOT NULL,
+        topic TEXT,
+        expires_at BIGINT NOT NULL,
+        created_at BIGINT NOT NULL,
+        paused_reason TEXT
+      )`,
+      `CREATE INDEX watches_person ON watches (person_id)`,
+      // Every access a watch has seen, by key (src/report/watch.ts keyAccesses): a set, not a
+      // high-water mark, because accessDetail's order and paging shift as accesses are added.
+      // alert_pending_until is set while the alert for a new access is being sent.
+      `CREATE TABLE watch_accesses (
+        watch_id TEXT NOT NULL,
+        access_key TEXT NOT NULL,
+        alert_pending_until BIGINT,
+        PRIMARY KEY (watch_id, access_key)
+      )`,
+    ],
+  },
   {
     version: 9,
     name: 'usage log and digests',

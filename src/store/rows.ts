@@ -3,6 +3,7 @@ import {
   splitScopes,
   type DigestSubscription,
   type ScheduledJob,
+  type StoredWatch,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
@@ -99,4 +100,21 @@ export function digestFromRow(r: Row): DigestSubscription {
     allHosts: Number(r.all_hosts) === 1,
     createdAt: msOf(r.created_at),
   };
+}
+
+export function watchFromRow(r: Row): StoredWatch {
+  const watch: StoredWatch = {
+    id: String(r.id),
+    personId: String(r.person_id),
+    recordingId: String(r.recording_id),
+    filter: r.filter === 'downloads' || r.filter === 'external' ? r.filter : 'all',
+    expiresAt: msOf(r.expires_at),
+    createdAt: msOf(r.created_at),
+  };
+  if (typeof r.host_email === 'string') watch.hostEmail = r.host_email;
+  if (typeof r.topic === 'string') watch.topic = r.topic;
+  if (r.paused_reason === 'not-connected' || r.paused_reason === 'no-access') {
+    watch.pausedReason = r.paused_reason;
+  }
+  return watch;
 }

@@ -7,8 +7,9 @@ import {
   oauthStateFromRow,
   settingsOf,
   usageFromRow,
+  watchFromRow,
 } from './rows';
-import type { SqlDriver } from './sql-driver';
+import type { SqlDriver, SqlSession } from './sql-driver';
 import {
   joinScopes,
   type CachedProfileTimezone,
@@ -32,6 +33,9 @@ import {
   type Store,
   type UsageEntry,
   type Welcome,
+  type StoredWatch,
+  type WatchAccessClaim,
+  type WatchPauseReason,
 } from './store';
 
 /** The account columns besides `person_id`, in the order of {@link accountValues}. */
@@ -71,6 +75,15 @@ const PERSON_TABLES = [
   'profile_cache',
   'digest_subscriptions',
 ] as const;
+
+/** Access keys per statement: 3 parameters each stays far below both databases' limits. */
+const KEYS_PER_STATEMENT = 300;
+
+function chunksOf<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
 
 /**
  * The one implementation of {@link Store}, in SQL that SQLite (≥ 3.35) and PostgreSQL both
@@ -520,11 +533,127 @@ export class SqlStore implements Store {
     );
   }
 
+  async saveWatch(watch: StoredWatch, seenKeys: readonly string[]): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      await tx.run(
+        `INSERT INTO watches (id, person_id, recording_id, host_email, filter, topic, expires_at,
+           created_at, paused_reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL)
+         ON CONFLICT (id) DO UPDATE SET filter = excluded.filter,
+           topic = COALESCE(excluded.topic, watches.topic), expires_at = excluded.expires_at,
+           paused_reason = NULL`,
+        [
+          watch.id,
+          watch.personId,
+          watch.recordingId,
+          watch.hostEmail ?? null,
+          watch.filter,
+          watch.topic ?? null,
+          watch.expiresAt,
+          watch.createdAt,
+        ],
+      );
+      await insertWatchAccesses(tx, watch.id, [...new Set(seenKeys)], null);
+    });
+  }
+
+  async getWatch(id: string): Promise<StoredWatch | null> {
+    const [row] = await this.db.query('SELECT * FROM watches WHERE id = ?', [id]);
+    return row ? watchFromRow(row) : null;
+  }
+
+  async listWatches(personId: string): Promise<StoredWatch[]> {
+    const rows = await this.db.query(
+      'SELECT * FROM watches WHERE person_id = ? ORDER BY created_at, id',
+      [personId],
+    );
+    return rows.map(watchFromRow);
+  }
+
+  async deleteWatch(id: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const { changes } = await tx.run('DELETE FROM watches WHERE id = ?', [id]);
+      await tx.run('DELETE FROM watch_accesses WHERE watch_id = ?', [id]);
+      return changes > 0;
+    });
+  }
+
+  async claimWatchAccesses(c: WatchAccessClaim): Promise<string[]> {
+    return this.db.transaction(async (tx) => {
+      // PostgreSQL: the watch row is locked until commit, so claims on one watch take turns
+      // and a deleteWatch waits (or comes first and leaves nothing to claim); SQLite's
+      // transaction holds the write lock already.
+      const lock = this.db.dialect === 'postgres' ? ' FOR UPDATE' : '';
+      const [watch] = await tx.query(`SELECT id FROM watches WHERE id = ?${lock}`, [c.watchId]);
+      if (!watch) return [];
+      // Alerts a poller claimed and never marked sent (it died), or handed back: sent now. Taken
+      // before the inserts, so a key inserted below is never also counted here.
+      const lapsed = await tx.query<{ access_key: unknown }>(
+        `UPDATE watch_accesses SET alert_pending_until = ?
+         WHERE watch_id = ? AND alert_pending_until IS NOT NULL AND alert_pending_until <= ?
+         RETURNING access_key`,
+        [c.until, c.watchId, c.now],
+      );
+      const rows = await tx.query<{ access_key: unknown }>(
+        'SELECT access_key FROM watch_accesses WHERE watch_id = ?',
+        [c.watchId],
+      );
+      const known = new Set(rows.map((r) => String(r.access_key)));
+      const fresh = [...new Set(c.keys)].filter((key) => !known.has(key));
+      // ON CONFLICT DO NOTHING … RETURNING returns only the rows this claim inserted.
+      const claimed = await insertWatchAccesses(tx, c.watchId, fresh, c.until);
+      return [...lapsed.map((r) => String(r.access_key)), ...claimed];
+    });
+  }
+
+  async settleWatchAccesses(watchId: string, keys: readonly string[]): Promise<void> {
+    await this.setPendingUntil(watchId, keys, null);
+  }
+
+  async releaseWatchAccesses(watchId: string, keys: readonly string[]): Promise<void> {
+    // 0 has lapsed at any `now`: the next claim takes them.
+    await this.setPendingUntil(watchId, keys, 0);
+  }
+
+  private async setPendingUntil(
+    watchId: string,
+    keys: readonly string[],
+    until: number | null,
+  ): Promise<void> {
+    for (const chunk of chunksOf([...new Set(keys)], KEYS_PER_STATEMENT)) {
+      await this.db.run(
+        `UPDATE watch_accesses SET alert_pending_until = ?
+         WHERE watch_id = ? AND access_key IN (${chunk.map(() => '?').join(', ')})`,
+        [until, watchId, ...chunk],
+      );
+    }
+  }
+
+  async pauseWatch(id: string, reason: WatchPauseReason): Promise<boolean> {
+    const { changes } = await this.db.run(
+      'UPDATE watches SET paused_reason = ? WHERE id = ? AND paused_reason IS NULL',
+      [reason, id],
+    );
+    return changes > 0;
+  }
+
+  async resumeWatch(id: string): Promise<boolean> {
+    const { changes } = await this.db.run(
+      'UPDATE watches SET paused_reason = NULL WHERE id = ? AND paused_reason IS NOT NULL',
+      [id],
+    );
+    return changes > 0;
+  }
+
   async forgetPerson(personId: string): Promise<void> {
     await this.db.transaction(async (tx) => {
       for (const table of PERSON_TABLES) {
         await tx.run(`DELETE FROM ${table} WHERE person_id = ?`, [personId]);
       }
+      await tx.run(
+        'DELETE FROM watch_accesses WHERE watch_id IN (SELECT id FROM watches WHERE person_id = ?)',
+        [personId],
+      );
+      await tx.run('DELETE FROM watches WHERE person_id = ?', [personId]);
     });
   }
 
@@ -543,4 +672,24 @@ export class SqlStore implements Store {
   async close(): Promise<void> {
     await this.db.close();
   }
+}
+
+/** Inserts the keys not there yet (pending until `until`, or done when null); returns those. */
+async function insertWatchAccesses(
+  tx: SqlSession,
+  watchId: string,
+  keys: readonly string[],
+  until: number | null,
+): Promise<string[]> {
+  const inserted: string[] = [];
+  for (const chunk of chunksOf(keys, KEYS_PER_STATEMENT)) {
+    const rows = await tx.query<{ access_key: unknown }>(
+      `INSERT INTO watch_accesses (watch_id, access_key, alert_pending_until)
+       VALUES ${chunk.map(() => '(?, ?, ?)').join(', ')}
+       ON CONFLICT (watch_id, access_key) DO NOTHING RETURNING access_key`,
+      chunk.flatMap((key) => [watchId, key, until]),
+    );
+    inserted.push(...rows.map((r) => String(r.access_key)));
+  }
+  return inserted;
 }

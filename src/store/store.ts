@@ -201,6 +201,37 @@ export interface Welcome {
   welcomedAt: number;
 }
 
+/** Why a watch is not polling: the account link broke, or Webex no longer lets it read. */
+export type WatchPauseReason = 'not-connected' | 'no-access';
+
+/**
+ * A person's watch of one recording (`watch <recording> …`): polled by a scheduler job, its
+ * alerts go to that person alone.
+ */
+export interface StoredWatch {
+  /** Derived from person, recording and host, so watching again is the same row. */
+  id: string;
+  personId: string;
+  recordingId: string;
+  /** An admin's `host <email>`. */
+  hostEmail?: string;
+  filter: 'all' | 'downloads' | 'external';
+  topic?: string;
+  expiresAt: number;
+  createdAt: number;
+  pausedReason?: WatchPauseReason;
+}
+
+/** New accesses asked for by {@link Store.claimWatchAccesses}. */
+export interface WatchAccessClaim {
+  watchId: string;
+  /** The keys of every access the poll found. */
+  keys: readonly string[];
+  now: number;
+  /** When a claim lapses if its alert was never marked sent (the poller crashed). */
+  until: number;
+}
+
 export interface Store {
   /** Inserts or replaces the person's account. */
   saveAccount(account: StoredAccount): Promise<void>;
@@ -322,8 +353,35 @@ export interface Store {
   deleteDigest(personId: string): Promise<boolean>;
 
   /**
+   * Creates the watch, or changes its filter, topic and expiry when it exists (and resumes it),
+   * and marks `seenKeys` seen without alerts, in one transaction.
+   */
+  saveWatch(watch: StoredWatch, seenKeys: readonly string[]): Promise<void>;
+  getWatch(id: string): Promise<StoredWatch | null>;
+  /** The person's watches, oldest first. */
+  listWatches(personId: string): Promise<StoredWatch[]>;
+  /** Deletes the watch and what it has seen; false when there was none. */
+  deleteWatch(id: string): Promise<boolean>;
+  /**
+   * Of `claim.keys`, the accesses the watch has not seen, now marked seen with their alert
+   * pending until `claim.until`; plus those whose pending alert lapsed (a poller crashed before
+   * it marked the alert sent). Of two pollers at once, each key goes to one. Empty when the
+   * watch is gone.
+   */
+  claimWatchAccesses(claim: WatchAccessClaim): Promise<string[]>;
+  /** The alerts for these accesses were sent (or are not needed): they are done. */
+  settleWatchAccesses(watchId: string, keys: readonly string[]): Promise<void>;
+  /** These alerts could not be sent: the next claim takes them again. */
+  releaseWatchAccesses(watchId: string, keys: readonly string[]): Promise<void>;
+  /** Pauses a running watch; true only when it was running (so the person is told once). */
+  pauseWatch(id: string, reason: WatchPauseReason): Promise<boolean>;
+  /** Resumes a paused watch; true when it was paused. */
+  resumeWatch(id: string): Promise<boolean>;
+
+  /**
    * Deletes everything stored about the person: account, OAuth states, settings, cache, digest
-   * subscription. Their usage log entries stay: they are the organisation's record.
+   * subscription and watches (their scheduler jobs end by themselves when they find no watch).
+   * Their usage log entries stay: they are the organisation's record.
    */
   forgetPerson(personId: string): Promise<void>;
 

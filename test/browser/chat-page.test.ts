@@ -3,8 +3,9 @@
  * scrolls sideways at 420 or 360 px, history beyond the newest 50 messages loads on scrolling
  * up, and `@` in a group space offers the bot as a real mention it answers.
  */
-import { startStack, type SandboxMessage, type TestStack } from '../helpers/stack';
+import type { SandboxMessage, TestStack } from '../helpers/stack';
 import { ChatPage, visibleText } from './helpers/chat-page';
+import { openChatSession } from './helpers/chat-session';
 import {
   downwardOverflow,
   inMessageView,
@@ -16,7 +17,6 @@ import {
   sidewaysOverflow,
   typeMention,
 } from './helpers/chat-layout';
-import { launchChromium, type Browser } from './helpers/chromium';
 
 const ADMIN = 'admin@example.com';
 const COLLEAGUE = 'colleague@example.com';
@@ -25,19 +25,12 @@ const GROUP = 'Recording reviews';
 const HISTORY_SIZE = 110;
 
 let stack: TestStack;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let chat: ChatPage;
 
-beforeAll(async () => {
-  stack = await startStack();
-  browser = await launchChromium();
-  chat = await ChatPage.open(browser.context, stack.file.chatUrl);
-});
+beforeAll(async () => ({ stack, chat, close } = await openChatSession()));
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => close?.());
 
 /** The group room's messages as the sandbox holds them, oldest first. */
 function groupMessages(): SandboxMessage[] {

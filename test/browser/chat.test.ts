@@ -3,31 +3,19 @@
  * and typing, asks for help in the group space, and pages through the big report. Card
  * screenshots go to test-results/ (ignored by git) for a person to look at.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
-import { startStack, type TestStack } from '../helpers/stack';
 import { cardButton, ChatPage, visibleText } from './helpers/chat-page';
-import { launchChromium, type Browser } from './helpers/chromium';
+import { openChatSession, RESULTS_DIR } from './helpers/chat-session';
 
-const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
 const HOST = 'host@example.com';
 
-let stack: TestStack;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let chat: ChatPage;
 
-beforeAll(async () => {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  stack = await startStack();
-  browser = await launchChromium();
-  chat = await ChatPage.open(browser.context, stack.file.chatUrl);
-});
+beforeAll(async () => ({ chat, close } = await openChatSession()));
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => close?.());
 
 describe('the sandbox chat page', () => {
   it('takes a new user from "audit" through the consent page to the report card', async () => {

@@ -4,30 +4,24 @@
  * there the progress message is gone from the page (and from the space).
  */
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
-import { startStack, type TestStack } from '../helpers/stack';
+import type { TestStack } from '../helpers/stack';
 import { ChatPage, visibleText } from './helpers/chat-page';
+import { openChatSession } from './helpers/chat-session';
 import { connectOverApi, progressMessage } from './helpers/chat-layout';
-import { launchChromium, type Browser } from './helpers/chromium';
 
 const HOST = 'host@example.com';
 /** Every page of the access report takes this long, as Webex does on a busy day. */
 const SLOW_PAGES = { route: 'GET /v1/recordingReport/accessDetail', latencyMs: 200 };
 
 let stack: TestStack;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let chat: ChatPage;
 
 beforeAll(async () => {
-  stack = await startStack();
-  await connectOverApi(stack.user(HOST));
-  browser = await launchChromium();
-  chat = await ChatPage.open(browser.context, stack.file.chatUrl);
+  ({ stack, chat, close } = await openChatSession((started) => connectOverApi(started.user(HOST))));
 }, 60_000);
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => close?.());
 
 it('shows the progress message on a slow audit and removes it once the card is there', async () => {
   stack.running.sandbox.faults.set(SLOW_PAGES);

@@ -4,28 +4,21 @@
  * sideways scrolling and shows every button whole. Screenshots go to test-results/ (ignored
  * by git) for a person to look at.
  */
-import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
 import { until } from '../helpers/until';
-import { startStack, type TestStack } from '../helpers/stack';
 import { buttonsCutOff, widths } from './helpers/card-layout';
 import { cardButton, ChatPage, visibleText } from './helpers/chat-page';
-import { launchChromium, type Browser } from './helpers/chromium';
+import { openChatSession, RESULTS_DIR } from './helpers/chat-session';
 
-const RESULTS_DIR = path.resolve(__dirname, '../../test-results');
 const HOST = 'host@example.com';
 const PHONE_WIDTH = 400;
 
-let stack: TestStack;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let chat: ChatPage;
 
 beforeAll(async () => {
-  await mkdir(RESULTS_DIR, { recursive: true });
-  stack = await startStack();
-  browser = await launchChromium();
-  chat = await ChatPage.open(browser.context, stack.file.chatUrl);
+  ({ chat, close } = await openChatSession());
   await chat.actAs(HOST);
   await chat.openSpace('Recording Audit');
   await chat.send('connect');
@@ -34,10 +27,7 @@ beforeAll(async () => {
   await chat.botMessage(/connected|linked/i);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await stack?.close();
-});
+afterAll(() => close?.());
 
 /** The report cards the page shows in the open space. */
 const reportCards = () =>

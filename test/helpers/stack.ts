@@ -9,8 +9,8 @@ import axios, { type AxiosInstance } from 'axios';
 import { loadConfig } from '../../src/config';
 import { createLogger } from '../../src/log';
 import { launchSandboxMode, type RunningSandbox, type SandboxFile } from '../../src/modes/sandbox';
-import type { SandboxMessage } from '../../src/sandbox/state';
 import type { Clock } from '../../src/scheduler/clock';
+import type { SandboxMessage } from '../../src/sandbox/state';
 
 export type { SandboxMessage };
 
@@ -133,7 +133,7 @@ export interface TestStack {
 
 /**
  * Starts sandbox and bot like `npm start`, with a throw-away data folder. With `clock`, the
- * bot's scheduler and the sandbox's recording reports take their time from it.
+ * bot's scheduler and the sandbox's report API read it (move it, then wake the scheduler).
  * @example const stack = await startStack(); const host = stack.user('host@example.com');
  */
 export async function startStack(

@@ -7,7 +7,7 @@
 import axios from 'axios';
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
 import { cardOf, cardText } from '../helpers/card-text';
-import { connectUrlOf, consent } from '../helpers/consent';
+import { linkAccount } from '../helpers/consent';
 import {
   startStack,
   type SandboxMessage,
@@ -24,11 +24,7 @@ let roomId: string;
 beforeAll(async () => {
   stack = await startStack();
   host = stack.user('host@example.com');
-  const sent = await host.dmBot('connect');
-  roomId = sent.roomId;
-  const [card] = await host.waitForBot(roomId, { after: sent.id, timeoutMs: 15_000 });
-  expect((await consent(connectUrlOf(cardOf(card)), host.id)).html).toContain('Connected');
-  await host.waitForBot(roomId, { after: card.id, timeoutMs: 15_000 });
+  roomId = await linkAccount(host);
 }, 30_000);
 
 afterEach(() => stack.running.sandbox.faults.clear());

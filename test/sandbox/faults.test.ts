@@ -142,4 +142,35 @@ describe('sandbox fault injection and control API', () => {
       await other.close();
     }
   });
+
+  it('revokes every integration token of a person on request, and keeps their own', async () => {
+    const other = await startSandbox({ port: 0 });
+    try {
+      const person = other.facts().users[1];
+      const issued = { personId: person.id, scopes: ['meeting:recordings_read'] };
+      other.state.tokens.set('oauth-access', { token: 'oauth-access', kind: 'oauth', ...issued });
+      other.state.refreshTokens.set('oauth-refresh', {
+        token: 'oauth-refresh',
+        clientId: 'c',
+        expiresAt: Date.now() + 60_000,
+        ...issued,
+      });
+      expect((await call(other, 'oauth-access', 'GET', '/people/me')).status).toBe(200);
+      const revoke = (email: string) =>
+        fetch(`${other.baseUrl}/_sandbox/tokens/revoke`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ email }),
+        });
+      const answer = await revoke(person.email.toUpperCase());
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ revoked: 2 });
+      expect((await call(other, 'oauth-access', 'GET', '/people/me')).status).toBe(401);
+      expect(other.state.refreshTokens.has('oauth-refresh')).toBe(false);
+      expect((await call(other, person.token, 'GET', '/people/me')).status).toBe(200);
+      expect((await revoke('nobody@example.com')).status).toBe(404);
+    } finally {
+      await other.close();
+    }
+  });
 });

@@ -14,6 +14,7 @@ import {
   type Store,
   type StoredAccount,
   type UsageEntry,
+  type StoredWatch,
 } from '../../src/store';
 import { DEFAULT_PROBE_URL, hostOf } from './postgres-server';
 
@@ -649,6 +650,138 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
+  describe('watches', () => {
+    const watch = (over: Partial<StoredWatch> = {}): StoredWatch => ({
+      id: id('watch'),
+      personId: id('person'),
+      recordingId: 'rec-1',
+      filter: 'all',
+      expiresAt: T0 + 30 * 86_400_000,
+      createdAt: T0,
+      ...over,
+    });
+    const claim = (watchId: string, keys: string[], now = T0, untilMs = 60_000) =>
+      ({ watchId, keys, now, until: now + untilMs }) as const;
+
+    it('saves, reads, lists and deletes a watch with every field', async () => {
+      const person = id('person');
+      const first = watch({ personId: person, hostEmail: 'other@example.com', topic: 'Q3' });
+      const second = watch({
+        personId: person,
+        recordingId: 'rec-2',
+        filter: 'downloads',
+        createdAt: T0 + 1,
+      });
+      await store.saveWatch(second, []);
+      await store.saveWatch(first, []);
+      expect(await store.getWatch(first.id)).toEqual(first);
+      expect(await store.listWatches(person)).toEqual([first, second]);
+      expect(await store.listWatches(id('nobody'))).toEqual([]);
+      expect(await store.deleteWatch(first.id)).toBe(true);
+      expect(await store.deleteWatch(first.id)).toBe(false);
+      expect(await store.getWatch(first.id)).toBeNull();
+      expect(await store.listWatches(person)).toEqual([second]);
+    });
+
+    it('renews a watch saved again: new filter and end, resumed, its topic and past kept', async () => {
+      const w = watch({ topic: 'Q3' });
+      await store.saveWatch(w, ['a']);
+      await store.pauseWatch(w.id, 'not-connected');
+      const renewed = { ...w, filter: 'external' as const, expiresAt: T0 + 1, topic: undefined };
+      await store.saveWatch(renewed, []);
+      expect(await store.getWatch(w.id)).toEqual({ ...w, filter: 'external', expiresAt: T0 + 1 });
+      expect(await store.claimWatchAccesses(claim(w.id, ['a', 'b']))).toEqual(['b']);
+    });
+
+    it('claims only accesses it has not seen: the ones saved with the watch are its past', async () => {
+      const w = watch();
+      await store.saveWatch(w, ['old-1', 'old-2']);
+      expect(await store.claimWatchAccesses(claim(w.id, ['old-1', 'old-2']))).toEqual([]);
+      const claimed = await store.claimWatchAccesses(
+        claim(w.id, ['old-2', 'new-1', 'new-2', 'new-1']),
+      );
+      expect(claimed.sort()).toEqual(['new-1', 'new-2']);
+      await store.settleWatchAccesses(w.id, claimed);
+      expect(
+        await store.claimWatchAccesses(claim(w.id, ['new-1', 'new-2'], T0 + 3_600_000)),
+      ).toEqual([]);
+    });
+
+    it('claims thousands of accesses in one go', async () => {
+      const w = watch();
+      const keys = Array.from({ length: 2_500 }, (_, i) => `k${i}`);
+      await store.saveWatch(w, keys.slice(0, 1_000));
+      const claimed = await store.claimWatchAccesses(claim(w.id, keys));
+      expect(claimed.length).toBe(1_500);
+      expect(new Set(claimed)).toEqual(new Set(keys.slice(1_000)));
+    });
+
+    it('gives a pending alert back once its claim lapses (a poller died), not before', async () => {
+      const w = watch();
+      await store.saveWatch(w, []);
+      expect(await store.claimWatchAccesses(claim(w.id, ['k'], T0, 1000))).toEqual(['k']);
+      // Not settled: still pending, and another poll before the claim lapses leaves it alone.
+      expect(await store.claimWatchAccesses(claim(w.id, ['k'], T0 + 999, 1000))).toEqual([]);
+      expect(await store.claimWatchAccesses(claim(w.id, ['k'], T0 + 1000, 1000))).toEqual(['k']);
+      await store.settleWatchAccesses(w.id, ['k']);
+      expect(await store.claimWatchAccesses(claim(w.id, ['k'], T0 + 99_999, 1000))).toEqual([]);
+    });
+
+    it('hands a released alert (a post Webex refused) to the very next claim', async () => {
+      const w = watch();
+      await store.saveWatch(w, []);
+      expect((await store.claimWatchAccesses(claim(w.id, ['a', 'b']))).sort()).toEqual(['a', 'b']);
+      await store.releaseWatchAccesses(w.id, ['b']);
+      await store.settleWatchAccesses(w.id, ['a']);
+      expect(await store.claimWatchAccesses(claim(w.id, ['a', 'b'], T0 + 1))).toEqual(['b']);
+    });
+
+    it('gives each new access to exactly one of two stores claiming at once', async () => {
+      const w = watch();
+      await store.saveWatch(w, []);
+      // A second connection on PostgreSQL. Two SQLite connections in one process would wait
+      // for each other's transaction synchronously; replicas are processes, and within one the
+      // driver queues every caller on its single connection.
+      const other = adapter.name === 'postgres' ? await adapter.open() : store;
+      try {
+        const keys = Array.from({ length: 50 }, (_, i) => `k${i}`);
+        const claims = await Promise.all(
+          Array.from({ length: 6 }, (_, i) =>
+            (i % 2 ? other : store).claimWatchAccesses(claim(w.id, keys)),
+          ),
+        );
+        const all = claims.flat();
+        expect(all.length).toBe(keys.length);
+        expect(new Set(all)).toEqual(new Set(keys));
+      } finally {
+        if (other !== store) await other.close();
+      }
+    });
+
+    it('claims nothing for a watch that is gone, and deleting it forgets what it saw', async () => {
+      const w = watch();
+      expect(await store.claimWatchAccesses(claim(w.id, ['k']))).toEqual([]);
+      await store.saveWatch(w, ['k']);
+      await store.deleteWatch(w.id);
+      expect(await store.claimWatchAccesses(claim(w.id, ['k']))).toEqual([]);
+      await store.saveWatch(w, []);
+      expect(await store.claimWatchAccesses(claim(w.id, ['k']))).toEqual(['k']);
+    });
+
+    it('pauses once and resumes once', async () => {
+      const w = watch();
+      await store.saveWatch(w, []);
+      expect(await store.resumeWatch(w.id)).toBe(false);
+      expect(await store.pauseWatch(w.id, 'not-connected')).toBe(true);
+      expect(await store.pauseWatch(w.id, 'no-access')).toBe(false);
+      expect((await store.getWatch(w.id))?.pausedReason).toBe('not-connected');
+      expect(await store.resumeWatch(w.id)).toBe(true);
+      expect(await store.resumeWatch(w.id)).toBe(false);
+      expect((await store.getWatch(w.id))?.pausedReason).toBeUndefined();
+      expect(await store.pauseWatch(id('missing'), 'no-access')).toBe(false);
+    });
+  });
+
   describe('heartbeat', () => {
     it("writes the replica's row again and again", async () => {
       const replica = id('replica');
@@ -658,7 +791,16 @@ describe.each(adapters)('Store ($name)', (adapter) => {
   });
 
   describe('forgetPerson', () => {
-    it('deletes account, states, settings, cache and digest of that person only; keeps usage', async () => {
+    const watchOf = (personId: string): StoredWatch => ({
+      id: `w-${personId}`,
+      personId,
+      recordingId: 'r',
+      filter: 'all',
+      expiresAt: T0,
+      createdAt: T0,
+    });
+
+    it('deletes account, states, settings, cache, digest and watches of that person only; keeps usage', async () => {
       const p = id('person');
       const other = id('other');
       const usageAt = T0 + 9_000 * 86_400_000;
@@ -678,8 +820,16 @@ describe.each(adapters)('Store ($name)', (adapter) => {
           roomId: 'ROOM',
           outcome: 'ok',
         });
+        await store.saveWatch(watchOf(who), ['seen']);
       }
       await store.forgetPerson(p);
+      expect(await store.listWatches(p)).toEqual([]);
+      // What the watch had seen went with it: a watch under the same ID starts afresh.
+      await store.saveWatch(watchOf(p), []);
+      expect(
+        await store.claimWatchAccesses({ watchId: `w-${p}`, keys: ['seen'], now: T0, until: T0 }),
+      ).toEqual(['seen']);
+      expect(await store.listWatches(other)).toHaveLength(1);
       expect(await store.getAccount(p)).toBeNull();
       expect(await store.takeOAuthState(`s-${p}`, T0)).toBeNull();
       expect(await store.getSettings(p)).toEqual({});

@@ -66,6 +66,20 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads the organisation domains and the watch interval, and refuses nonsense', () => {
+    const config = loadConfig({ ORG_EMAIL_DOMAINS: ' Example.com, @corp.example ,, ' });
+    expect(config.orgEmailDomains).toEqual(['example.com', 'corp.example']);
+    expect(config.watchIntervalSeconds).toBe(900);
+    expect(loadConfig({}).orgEmailDomains).toEqual([]);
+    expect(loadConfig({ WATCH_INTERVAL_SECONDS: '5' }).watchIntervalSeconds).toBe(5);
+    expect(() => loadConfig({ WATCH_INTERVAL_SECONDS: '4' })).toThrow(
+      /WATCH_INTERVAL_SECONDS must be at least 5 seconds/,
+    );
+    expect(() => loadConfig({ WATCH_INTERVAL_SECONDS: '1.5' })).toThrow(
+      /WATCH_INTERVAL_SECONDS must be a whole number of seconds/,
+    );
+  });
+
   it('reads a complete Webex configuration', () => {
     const config = loadConfig({
       ...webexEnv,

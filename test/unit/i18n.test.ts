@@ -143,6 +143,14 @@ describe('catalogues', () => {
     for (const filter of ['everyone', 'viewed', 'downloaded'])
       used.add(`audit.filterText.${filter}`);
     for (const mode of ['set', 'auto', 'show']) used.add(`timezone.${mode}.title`);
+    for (const action of ['viewed', 'downloaded', 'both', 'accessed']) {
+      used.add(`watch.action.${action}`);
+      used.add(`watch.alert.title.${action}`);
+    }
+    for (const filter of ['all', 'downloads', 'external']) {
+      used.add(`watch.started.text.${filter}`);
+      used.add(`watch.list.filter.${filter}`);
+    }
     expect(used.size).toBeGreaterThan(60);
     expect([...used].filter((key) => !(key in english))).toEqual([]);
   });

@@ -7,10 +7,15 @@ export async function runDisconnect(ctx: CommandContext): Promise<void> {
   // Read before the settings (and with them the locale) are deleted.
   const messages = await ctx.messages();
   const { t } = messages;
+  const watching = (await ctx.watches.list()).length;
   await ctx.forget();
   const key = wasConnected ? 'disconnect.done' : 'disconnect.nothing';
+  const text = [
+    t(`${key}.text`),
+    ...(watching > 0 ? [t('watch.disconnected', { count: watching })] : []),
+  ].join(' ');
   await ctx.conversation.sayPrivately(
-    noticeReply({ title: t(`${key}.title`), text: t(`${key}.text`) }, messages),
+    noticeReply({ title: t(`${key}.title`), text }, messages),
     t('disconnect.privateNote'),
   );
 }

@@ -5,6 +5,7 @@
  * message that can be shown as is.
  */
 import { canonicalZone, zoneError } from '../../report/time';
+import { WATCH_DEFAULT_DAYS, WATCH_MAX_DAYS, type WatchFilter } from '../../report/watch';
 import { parseRecordingRef } from './recording-ref';
 
 export type ParseErrorCode =
@@ -56,6 +57,18 @@ export type ParsedCommand =
   | { kind: 'digest'; mode: 'show' }
   /** `usage [days]`: the bot's usage log as a CSV (admins). */
   | { kind: 'usage'; days: number }
+  /** `watch <recording> [downloads | external] [for <days>] [host <email>]`. */
+  | {
+      kind: 'watch';
+      recordingId: string;
+      hostEmail?: string;
+      filter: WatchFilter;
+      days: number;
+    }
+  | { kind: 'watches' }
+  /** `unwatch <recording>` or `unwatch all`. */
+  | { kind: 'unwatch'; recordingId: string }
+  | { kind: 'unwatch'; all: true }
   | { kind: 'error'; command: string; error: ParseError }
   /** Anything else; `text` is the cleaned input, at most 200 characters. */
   | { kind: 'unknown'; text: string };
@@ -111,6 +124,13 @@ export function parseCommand(text: string): ParsedCommand {
       return parseDigest(args);
     case 'usage':
       return parseUsage(args);
+    case 'watch':
+      return parseWatch(args);
+    case 'watches':
+      if (args.length > 0) return unknownOption('watches', args[0], 'Use "watches" alone.');
+      return { kind: 'watches' };
+    case 'unwatch':
+      return parseUnwatch(args);
     default:
       return { kind: 'unknown', text: cleaned.slice(0, 200) };
   }
@@ -343,6 +363,147 @@ function parseUsage(args: string[]): ParsedCommand {
     };
   }
   return { kind: 'usage', days };
+}
+
+/** Makes `command`'s parse errors; `value` is the offending input, shortened. */
+function errorOf(command: string) {
+  return (code: ParseErrorCode, message: string, value?: string): ParsedCommand => ({
+    kind: 'error',
+    command,
+    error: { code, message, ...(value !== undefined ? { value: short(value) } : {}) },
+  });
+}
+
+const WATCH_USAGE =
+  'Usage: watch <recording ID or link> [downloads | external] [for <days>] [host <email>]';
+
+/** The words that choose what a watch reports (several spellings people use). */
+const WATCH_FILTER_WORDS: Record<string, WatchFilter> = {
+  all: 'all',
+  everything: 'all',
+  downloads: 'downloads',
+  download: 'downloads',
+  downloaded: 'downloads',
+  external: 'external',
+  externals: 'external',
+  outside: 'external',
+};
+
+function parseWatch(args: string[]): ParsedCommand {
+  const err = errorOf('watch');
+  let recording: string | undefined;
+  let hostEmail: string | undefined;
+  let filter: WatchFilter | undefined;
+  let days: number | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const word = stripWrappers(args[i]).toLowerCase();
+    if (word === 'host') {
+      if (hostEmail !== undefined) {
+        return { kind: 'error', command: 'watch', error: duplicate('host') };
+      }
+      const value = args[i + 1] === undefined ? '' : stripWrappers(args[i + 1]);
+      if (!value) return err('missing-email', `Put the host's email after "host". ${WATCH_USAGE}`);
+      hostEmail = value.replace(/^mailto:/i, '');
+      i++;
+    } else if (word === 'for') {
+      if (days !== undefined) return { kind: 'error', command: 'watch', error: duplicate('for') };
+      const value = args[i + 1] === undefined ? '' : stripWrappers(args[i + 1]).toLowerCase();
+      const unit = args[i + 2] === undefined ? '' : stripWrappers(args[i + 2]).toLowerCase();
+      const match = /^(\d{1,4})(d|days?)?$/.exec(value);
+      if (!match) {
+        return err(
+          'unknown-option',
+          `Put a number of days after "for", e.g. "for 7". ${WATCH_USAGE}`,
+          value || undefined,
+        );
+      }
+      days = Number(match[1]);
+      if (days < 1 || days > WATCH_MAX_DAYS) {
+        return err(
+          'unknown-option',
+          `A watch lasts from 1 to ${WATCH_MAX_DAYS} days. ${WATCH_USAGE}`,
+          value,
+        );
+      }
+      i++;
+      // "for 7 days" reads as people type it.
+      if (!match[2] && (unit === 'days' || unit === 'day' || unit === 'd')) i++;
+    } else if (word in WATCH_FILTER_WORDS) {
+      if (filter !== undefined) {
+        return err(
+          'duplicate-option',
+          `Choose one of "downloads" or "external" (or neither, for every access). ${WATCH_USAGE}`,
+          args[i],
+        );
+      }
+      filter = WATCH_FILTER_WORDS[word];
+    } else if (recording === undefined) {
+      recording = args[i];
+    } else {
+      return err(
+        'unknown-option',
+        `I don't know “${short(args[i])}” after "watch". ${WATCH_USAGE}`,
+        args[i],
+      );
+    }
+  }
+  return watchFromFields({ recording, hostEmail, filter, days });
+}
+
+/**
+ * Checks the parts of a watch request wherever they came from (typed, or a card button).
+ * @example watchFromFields({ recording: '4f914b1dfe3c4d11a61730f18c0f5387' }) // { kind: 'watch', filter: 'all', days: 30, … }
+ */
+export function watchFromFields(fields: {
+  recording?: string;
+  hostEmail?: string;
+  filter?: WatchFilter;
+  days?: number;
+}): ParsedCommand {
+  const err = errorOf('watch');
+  const { recording, hostEmail } = fields;
+  if (recording === undefined || recording === '') {
+    return err(
+      'missing-recording',
+      `Which recording? Give its ID or paste its link. ${WATCH_USAGE}`,
+    );
+  }
+  const ref = parseRecordingRef(recording);
+  if (!ref.ok) return err('bad-recording', `${ref.reason} ${WATCH_USAGE}`, recording);
+  if (hostEmail !== undefined && !isEmailAddress(hostEmail)) {
+    return err(
+      'bad-email',
+      `“${short(hostEmail)}” is not an email address. Use "host alice@example.com".`,
+      hostEmail,
+    );
+  }
+  return {
+    kind: 'watch',
+    recordingId: ref.id,
+    ...(hostEmail !== undefined ? { hostEmail } : {}),
+    filter: fields.filter ?? 'all',
+    days: fields.days ?? WATCH_DEFAULT_DAYS,
+  };
+}
+
+const UNWATCH_USAGE = 'Usage: unwatch <recording ID or link>, or "unwatch all".';
+
+function parseUnwatch(args: string[]): ParsedCommand {
+  const err = errorOf('unwatch');
+  if (args.length === 0) {
+    return err('missing-recording', `Which watch should I stop? ${UNWATCH_USAGE}`);
+  }
+  if (args.length > 1) {
+    return err(
+      'unknown-option',
+      `I don't know “${short(args[1])}” after "unwatch". ${UNWATCH_USAGE}`,
+      args[1],
+    );
+  }
+  if (stripWrappers(args[0]).toLowerCase() === 'all') return { kind: 'unwatch', all: true };
+  const ref = parseRecordingRef(args[0]);
+  if (!ref.ok) return err('bad-recording', `${ref.reason} ${UNWATCH_USAGE}`, args[0]);
+  return { kind: 'unwatch', recordingId: ref.id };
 }
 
 function parseLocale(args: string[]): ParsedCommand {

@@ -19,6 +19,7 @@ import type { PersonRecordsCache } from '../records-cache';
 import type { Conversation, ConversationPlace } from '../replies';
 import type { IncomingCardAction, IncomingMessage, Person } from '../runtime';
 import type { BotServices } from '../services';
+import type { PersonWatches } from '../watches';
 
 /** The linked account as the pipeline found it. */
 export interface AccountAccess {
@@ -57,8 +58,8 @@ export interface CommandContext {
   /** Asks Webex whether the stored link still works. */
   checkAccount(): Promise<AccountStatus>;
   /**
-   * Deletes everything stored for the person (tokens, settings, cached reports, digest). Their
-   * usage log entries stay: they are the organisation's record.
+   * Deletes everything stored for the person (tokens, settings, cached reports, digest,
+   * watches). Their usage log entries stay: they are the organisation's record.
    */
   forget(): Promise<void>;
   /** The person's weekly digest. */
@@ -77,6 +78,8 @@ export interface CommandContext {
    * once known); added to the route's own (see steps.ts explainContext).
    */
   about: ExplainContext;
+  /** This person's watches (never another's). */
+  watches: PersonWatches;
   logger: Logger;
 }
 
@@ -122,6 +125,7 @@ export function createContext(
 ): BotContext {
   const { tokens, http, store, linker, recordsCache, logger, digests, usageLog } = services;
   const digest = digests.forPerson(event.person.id);
+  const watches = services.watches.forPerson(event.person.id);
   const personId = event.person.id;
   let messages: Promise<Translator> | undefined;
   const ctx: BotContext = {
@@ -151,6 +155,8 @@ export function createContext(
     },
     forget: async () => {
       await digest.cancel();
+      // Watches with their jobs; forgetPerson alone would leave the jobs to end by themselves.
+      await watches.stopAll();
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
     },
@@ -158,6 +164,7 @@ export function createContext(
     usageLog,
     recordsCache: recordsCache.forPerson(personId),
     about: {},
+    watches,
     logger,
   };
   return ctx;

@@ -102,6 +102,31 @@ export function controlRouter(deps: ControlDeps): Router {
     res.status(204).end();
   });
 
+  // As when a person revokes the integration in Webex: its access and refresh tokens stop
+  // working (seeded personal tokens stay: they are the person's own, not an integration's).
+  router.post('/tokens/revoke', (req, res) => {
+    const email: unknown = req.body?.email;
+    const person = typeof email === 'string' ? deps.state.personByEmail(email) : undefined;
+    if (!person) {
+      sendWebexError(res, 404, 'Unknown person.');
+      return;
+    }
+    let revoked = 0;
+    for (const [token, entry] of deps.state.tokens) {
+      if (entry.personId === person.id && entry.kind === 'oauth') {
+        deps.state.tokens.delete(token);
+        revoked++;
+      }
+    }
+    for (const [token, entry] of deps.state.refreshTokens) {
+      if (entry.personId === person.id) {
+        deps.state.refreshTokens.delete(token);
+        revoked++;
+      }
+    }
+    res.json({ revoked });
+  });
+
   router.post('/recordings/:recordingId/access', (req, res) => {
     const recording = deps.state.recordings.get(req.params.recordingId);
     if (!recording) {
