@@ -1,6 +1,6 @@
 /**
  * The bot's own usage log end to end against the sandbox, with the clock injected: every
- * audit, export and digest request is recorded with who, which recording, where, when and the
+ * audit, export, watch and digest request is recorded with who, which recording, where, when and the
  * outcome; `usage` gives an admin a CSV with one row per request made before it and refuses
  * anyone without the admin scope; entries older than USAGE_RETENTION_DAYS are pruned.
  */
@@ -84,12 +84,17 @@ describe('the usage log', () => {
     await logged(8);
     await ask(admin, `audit ${SEED_RECORDING_IDS.board} host other.host@example.com`);
     await logged(9);
-    // Paging and help are not requests the log keeps.
+    await ask(host, `watch ${SEED_RECORDING_IDS.example} downloads`);
+    await logged(10);
+    await ask(host, `unwatch ${SEED_RECORDING_IDS.example}`);
+    await logged(11);
+    // Listing watches, paging and help are not requests the log keeps.
+    await ask(host, 'watches');
     await ask(host, 'help');
 
     const [answer] = await ask(admin, 'usage');
     expect(answer.files).toHaveLength(1);
-    expect(answer.markdown).toContain('last 30 days: 9 requests');
+    expect(answer.markdown).toContain('last 30 days: 11 requests');
     const lines = await fetchCsv(admin, answer.files![0]);
     const at = (n: number) => iso(T0 + n * MINUTE);
     const berlin = (n: number) =>
@@ -107,6 +112,8 @@ describe('the usage log', () => {
       `${at(6)},${berlin(6)},${h},digest,,,direct,ok`,
       `${at(7)},${berlin(7)},${h},usage,,,direct,missing_scope`,
       `${at(8)},${berlin(8)},admin@example.com,audit,${board},other.host@example.com,direct,ok`,
+      `${at(9)},${berlin(9)},${h},watch,${example},,direct,ok`,
+      `${at(10)},${berlin(10)},${h},unwatch,${example},,direct,ok`,
     ]);
     // The group request is recorded with its space; nothing of the report is kept.
     const group = (await entries()).find((e) => e.place === 'group');
@@ -129,7 +136,7 @@ describe('the usage log', () => {
 
   it('prunes entries older than USAGE_RETENTION_DAYS (90) each day', async () => {
     const early = (await entries()).length;
-    expect(early).toBe(11);
+    expect(early).toBe(13);
     clock.set(T0 + 60 * DAY);
     await stack.running.scheduler.wake();
     await ask(host, `audit ${SEED_RECORDING_IDS.example}`);
