@@ -10,12 +10,14 @@ import { PersonTokens } from './auth/person-tokens';
 import type { Config } from './config';
 import { InFlight } from './in-flight';
 import type { Logger } from './log';
+import { Digests } from './bot/digest';
 import { CommandDispatcher } from './bot/dispatcher';
 import { loadManifest } from './bot/manifest';
 import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
 import { BotRuntime } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
+import { UsageLog } from './bot/usage-log';
 import { Watches } from './bot/watches';
 import { Inbox } from './inbox/inbox';
 import { systemClock, type Clock } from './scheduler/clock';
@@ -121,6 +123,7 @@ export async function startApp({
     );
     // Scheduled work registers its jobs before the scheduler starts.
     services.watches.register();
+    services.digests.register();
     let runtime: BotRuntime | undefined;
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
@@ -178,6 +181,7 @@ export async function startApp({
         if (note) await services.messenger.send(note.to, note.reply);
       },
     });
+    await services.usageLog.schedulePruning(scheduler);
     scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
 
@@ -256,6 +260,7 @@ function buildServices(
   const http = createWebexHttp({ baseUrl: config.apiUrl, logger });
   const { clientId, clientSecret } = deployment.oauth;
   const manifest = loadManifest();
+  const messenger = new Messenger(http, deployment.botToken);
   const tokens = new PersonTokens({
     http,
     store,
@@ -263,7 +268,6 @@ function buildServices(
     clientId,
     clientSecret,
   });
-  const messenger = new Messenger(http, deployment.botToken);
   return {
     config,
     logger,
@@ -271,9 +275,17 @@ function buildServices(
     http,
     store,
     scheduler,
+    clock,
     messenger,
     recordsCache: new RecordsCache(),
     tokens,
+    digests: new Digests({ config, store, scheduler, tokens, http, messenger, logger, clock }),
+    usageLog: new UsageLog({
+      store,
+      clock,
+      retentionDays: config.usageRetentionDays,
+      logger,
+    }),
     watches: new Watches({
       store,
       scheduler,

@@ -34,6 +34,8 @@ export interface Config {
   webhookReconcileSeconds: number;
   /** ORG_EMAIL_DOMAINS, lowercased; empty: the requester's own domain is the organisation. */
   orgEmailDomains: string[];
+  /** How many days the usage log keeps an entry. */
+  usageRetentionDays: number;
   /** How often each watch polls its recording's access report. */
   watchIntervalSeconds: number;
 }
@@ -41,6 +43,7 @@ export interface Config {
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
 /** Inside Kubernetes' default terminationGracePeriodSeconds (30), with room to hand work over. */
 export const DEFAULT_SHUTDOWN_GRACE_SECONDS = 25;
+export const DEFAULT_USAGE_RETENTION_DAYS = 90;
 
 /** One line per problem, ready to print. */
 export class ConfigError extends Error {
@@ -194,8 +197,17 @@ const envSchema = z.object({
       .max(3600, { error: 'must be at most 3600 seconds (an hour), e.g. 60' })
       .default(60),
   ),
-  // Issue 12, watches and the organisation test (src/report/organisation.ts).
+  // Issue 12: the organisation test (src/report/organisation.ts), the usage log, watches.
   ORG_EMAIL_DOMAINS: z.preprocess(blankToUndefined, z.string().default('')),
+  USAGE_RETENTION_DAYS: z.preprocess(
+    blankToUndefined,
+    z.coerce
+      .number({ error: 'must be a whole number of days, e.g. 90' })
+      .int({ error: 'must be a whole number of days, e.g. 90' })
+      .min(1, { error: 'must be at least 1 day, e.g. 90' })
+      .max(3650, { error: 'must be at most 3650 days (ten years), e.g. 90' })
+      .default(DEFAULT_USAGE_RETENTION_DAYS),
+  ),
   WATCH_INTERVAL_SECONDS: z.preprocess(
     blankToUndefined,
     z.coerce
@@ -289,6 +301,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     shutdownGraceSeconds: vars.SHUTDOWN_GRACE_SECONDS,
     webhookReconcileSeconds: vars.WEBHOOK_RECONCILE_SECONDS,
     orgEmailDomains: domainList(vars.ORG_EMAIL_DOMAINS),
+    usageRetentionDays: vars.USAGE_RETENTION_DAYS,
     watchIntervalSeconds: vars.WATCH_INTERVAL_SECONDS,
   };
 }

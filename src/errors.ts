@@ -24,10 +24,23 @@ export class NotConnectedError extends Error {
   }
 }
 
+/** What an admin scope was needed for: it picks the sentence the person reads. */
+export type AdminNeed = 'host' | 'usage' | 'digestAll';
+
+const MISSING_SCOPE_KEYS: Record<AdminNeed, string> = {
+  host: 'error.missingScope',
+  usage: 'error.missingScopeUsage',
+  digestAll: 'error.missingScopeDigestAll',
+};
+
 /** The person asked for something their linked account's scopes do not allow. */
 export class MissingScopeError extends Error {
   readonly code = 'missing_scope';
-  constructor(readonly scope: string) {
+  constructor(
+    readonly scope: string,
+    /** Another host's recordings (the default), the usage log, or a digest of every host. */
+    readonly need: AdminNeed = 'host',
+  ) {
     super(`missing scope ${scope}`);
     this.name = 'MissingScopeError';
   }
@@ -74,7 +87,7 @@ export function explainError(
   if (err instanceof NotConnectedError) {
     return say(err.reason === 'expired' ? 'error.linkExpired' : 'error.notConnected');
   }
-  if (err instanceof MissingScopeError) return say('error.missingScope');
+  if (err instanceof MissingScopeError) return say(MISSING_SCOPE_KEYS[err.need]);
   if (err instanceof OAuthGrantError) return say('error.grantRefused');
   if (err instanceof WebexRateLimitedError) {
     return say('error.rateLimited', {}, err.trackingId);

@@ -14,6 +14,7 @@ import {
 import { escapeEmail, escapeMarkdown } from '../report/escape';
 import { AUDIT_FAILURE_NOTE, runAudit, runReportAction } from './commands/audit';
 import { runConnect } from './commands/connect';
+import { DIGEST_FAILURE_NOTE, runDigest } from './commands/digest';
 import { runDisconnect } from './commands/disconnect';
 import { helpReply } from './commands/help';
 import { noticeReply } from './commands/notice';
@@ -28,6 +29,7 @@ import {
 import { RECORDINGS_FAILURE_NOTE, runRecordings } from './commands/recordings';
 import { runLocale, runSettings } from './commands/settings';
 import { runTimezone } from './commands/timezone';
+import { USAGE_FAILURE_NOTE, runUsage } from './commands/usage';
 import { runUnwatch, runWatch, runWatches, WATCH_FAILURE_NOTE } from './commands/watch';
 import { compose, step, type Step } from './middleware/compose';
 import {
@@ -35,6 +37,7 @@ import {
   type BotContext,
   type CommandContext,
   type Route,
+  type UsageSubject,
 } from './middleware/context';
 import {
   adminScope,
@@ -44,6 +47,7 @@ import {
   errorBoundary,
   ignoreOwnMessages,
   measured,
+  recordUsage,
   requireAccount,
   runCommand,
 } from './middleware/steps';
@@ -66,7 +70,7 @@ export class CommandDispatcher {
     private readonly services: BotServices,
     options: DispatcherOptions = {},
   ) {
-    const { config, logger, metrics, tokens } = services;
+    const { config, logger, metrics, tokens, store, clock } = services;
     const before: Step<BotContext>[] = [
       ignoreOwnMessages(options.selfId ?? (() => undefined)),
       errorBoundary(services),
@@ -75,6 +79,7 @@ export class CommandDispatcher {
     const toCommand: Step<BotContext>[] = [
       measured(metrics),
       answerFailures(logger),
+      recordUsage({ store, logger, clock }),
       requireAccount(tokens),
       adminScope(),
       runCommand(),
@@ -232,18 +237,12 @@ function actionRoute(
   if (action.action === 'watch.audit' || action.action === 'watch.start') {
     return watchButtonRoute(action);
   }
-  if (action.action === 'recordings.audit') {
-    // The picker's value is "<id>" or "<id> <host email>" (admins listing other hosts).
-    const choice = action.recordingChoice ?? '';
-    const [recording, hostEmail, ...rest] = choice.split(' ');
-    const command =
-      rest.length > 0
-        ? auditFromFields({ recording: choice })
-        : auditFromFields({ recording, hostEmail: hostEmail || undefined });
-    if (command.kind === 'error') return command;
-    if (command.kind !== 'audit') throw new Error('auditFromFields gave no audit');
-    const pendingText = `audit ${command.recordingId}${command.hostEmail ? ` host ${command.hostEmail}` : ''}`;
-    return { kind: 'route', route: commandRoute(command, pendingText) };
+  if (action.action === 'recordings.audit') return auditPick(action.recordingChoice);
+  if (action.action === 'digest.audit') {
+    // A button names its recording; with many recordings the card's picker chose one.
+    return action.recordingId
+      ? auditPick(action.recordingId, action.hostEmail)
+      : auditPick(action.recordingChoice);
   }
   const checked = auditFromFields({
     recording: action.recordingId,
@@ -267,9 +266,41 @@ function actionRoute(
         noteKey: AUDIT_FAILURE_NOTE,
         explain: { recordingId: view.recordingId, hostEmail: view.hostEmail },
       },
+      usage: reportActionUsage(view),
       run: (ctx) => runReportAction(ctx, view, clickedMessageId),
     },
   };
+}
+
+/**
+ * Which report buttons the usage log counts as a request: Export CSV (`export`) and Refresh
+ * (reads the report from Webex again: an `audit`). Another page or filter shows the report
+ * already asked for, so it is not a new request.
+ */
+function reportActionUsage(view: ReportAction): UsageSubject | undefined {
+  const command =
+    view.action === 'audit.export' ? 'export' : view.action === 'audit.refresh' ? 'audit' : null;
+  if (!command) return undefined;
+  return { command, recordingId: view.recordingId, hostEmail: view.hostEmail };
+}
+
+/**
+ * An Audit button's request: a recording ID, or a picker's value, "<id>" or "<id> <host email>"
+ * (admins' lists of other hosts).
+ */
+function auditPick(
+  recording: string | undefined,
+  hostEmail?: string,
+): { kind: 'route'; route: Route } | Extract<ParsedCommand, { kind: 'error' }> {
+  const [id, host, ...rest] = (recording ?? '').split(' ');
+  const command =
+    rest.length > 0
+      ? auditFromFields({ recording })
+      : auditFromFields({ recording: id, hostEmail: hostEmail ?? (host || undefined) });
+  if (command.kind === 'error') return command;
+  if (command.kind !== 'audit') throw new Error('auditFromFields gave no audit');
+  const pendingText = `audit ${command.recordingId}${command.hostEmail ? ` host ${command.hostEmail}` : ''}`;
+  return { kind: 'route', route: commandRoute(command, pendingText) };
 }
 
 /** A watch alert's Audit button, or a report card's Watch button: the command they stand for. */
@@ -316,6 +347,8 @@ export interface CommandDefinition<C> {
   host?(command: C): string | undefined;
   /** Expected failures (Webex said no) are explained privately, with this note in a space. */
   failure?(command: C): { noteKey: string; explain: ExplainContext };
+  /** What the usage log records for it; commands without it are not logged. */
+  usage?(command: C): UsageSubject;
 }
 
 function commandRoute(command: Command, text: string): Route {
@@ -326,6 +359,7 @@ function commandRoute(command: Command, text: string): Route {
     host: definition.host?.(command),
     pendingText: text,
     failure: definition.failure?.(command),
+    usage: definition.usage?.(command),
     run: (ctx) => definition.run(ctx, command),
   };
 }
@@ -344,6 +378,12 @@ export const COMMAND_HANDLERS: {
       noteKey: AUDIT_FAILURE_NOTE,
       explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
     }),
+    // Typed, or an Audit button of the recordings list or the digest.
+    usage: (command) => ({
+      command: 'audit',
+      recordingId: command.recordingId,
+      hostEmail: command.hostEmail,
+    }),
   },
   recordings: {
     run: runRecordings,
@@ -361,6 +401,19 @@ export const COMMAND_HANDLERS: {
   help: {
     run: async (ctx) => void (await ctx.conversation.say(helpReply(await ctx.messages()))),
   },
+  digest: {
+    run: runDigest,
+    failure: () => ({ noteKey: DIGEST_FAILURE_NOTE, explain: {} }),
+    usage: (command) => ({
+      command: 'digest',
+      ...(command.mode === 'weekly' && command.allHosts ? { hostEmail: 'all' } : {}),
+    }),
+  },
+  usage: {
+    run: runUsage,
+    failure: () => ({ noteKey: USAGE_FAILURE_NOTE, explain: {} }),
+    usage: () => ({ command: 'usage' }),
+  },
   // Issue 12: watches (commands/watch.ts).
   watch: {
     run: runWatch,
@@ -369,10 +422,20 @@ export const COMMAND_HANDLERS: {
       noteKey: WATCH_FAILURE_NOTE,
       explain: { recordingId: command.recordingId, hostEmail: command.hostEmail },
     }),
+    // Typed, or a report card's Watch button.
+    usage: (command) => ({
+      command: 'watch',
+      recordingId: command.recordingId,
+      hostEmail: command.hostEmail,
+    }),
   },
   watches: { run: (ctx) => runWatches(ctx) },
   unwatch: {
     run: (ctx, command) =>
       runUnwatch(ctx, 'all' in command ? { all: true } : { recordingId: command.recordingId }),
+    usage: (command) => ({
+      command: 'unwatch',
+      ...('all' in command ? {} : { recordingId: command.recordingId }),
+    }),
   },
 };

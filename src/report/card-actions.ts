@@ -76,6 +76,14 @@ const cardActionSchema = z.discriminatedUnion('action', [
     /** The Input.ChoiceSet's value. */
     recordingChoice: z.string().max(256).optional(),
   }),
+  // The weekly digest's Audit buttons (src/report/digest.ts): a recording, or the card's picker.
+  z.object({
+    action: z.literal('digest.audit'),
+    requesterId: z.string().min(1),
+    recordingId: z.string().min(1).max(256).optional(),
+    hostEmail: z.string().max(254).optional(),
+    recordingChoice: z.string().max(256).optional(),
+  }),
   // The Help button of short answers and of the welcome. Help is what typing `help` gives
   // anyone, so it names no requester: whoever presses it gets the help card.
   z.object({

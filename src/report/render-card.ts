@@ -13,6 +13,7 @@ export const CARD_TEMPLATES = [
   'message',
   'connect',
   'recordings',
+  'digest',
   'short-answer',
   'watch-alert',
 ] as const;

@@ -175,6 +175,35 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 9,
+    name: 'usage log and digests',
+    statements: [
+      // The bot's own record of requests (who, which recording, where, the outcome), never a
+      // report's contents; kept for USAGE_RETENTION_DAYS. `disconnect` leaves it: it is the
+      // organisation's record. The id is made by the bot, so the SQL stays portable.
+      `CREATE TABLE usage_log (
+        id TEXT PRIMARY KEY,
+        at BIGINT NOT NULL,
+        person_id TEXT NOT NULL,
+        person_email TEXT NOT NULL,
+        command TEXT NOT NULL,
+        recording_id TEXT,
+        host_email TEXT,
+        place TEXT NOT NULL,
+        room_id TEXT NOT NULL,
+        outcome TEXT NOT NULL
+      )`,
+      `CREATE INDEX usage_log_at ON usage_log (at)`,
+      // Who asked for the weekly digest and how (its schedule is a scheduled job).
+      `CREATE TABLE digest_subscriptions (
+        person_id TEXT PRIMARY KEY,
+        always_send INTEGER NOT NULL,
+        all_hosts INTEGER NOT NULL,
+        created_at BIGINT NOT NULL
+      )`,
+    ],
+  },
 ];
 
 export const CREATE_MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

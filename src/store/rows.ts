@@ -1,12 +1,14 @@
 /** Row ↔ object mapping shared by the adapters (columns are snake_case, times epoch ms). */
 import {
   splitScopes,
+  type DigestSubscription,
   type ScheduledJob,
   type StoredWatch,
   type StoredAccount,
   type OAuthState,
   type PersonSettings,
   type SettingsPatch,
+  type UsageEntry,
 } from './store';
 
 export type Row = Record<string, unknown>;
@@ -73,6 +75,31 @@ export function jobFromRow(r: Row): ScheduledJob {
   if (typeof r.lease_holder === 'string') job.leaseHolder = r.lease_holder;
   if (r.lease_until !== null && r.lease_until !== undefined) job.leaseUntil = msOf(r.lease_until);
   return job;
+}
+
+export function usageFromRow(r: Row): UsageEntry {
+  const entry: UsageEntry = {
+    id: String(r.id),
+    at: msOf(r.at),
+    personId: String(r.person_id),
+    personEmail: String(r.person_email),
+    command: String(r.command),
+    place: r.place === 'group' ? 'group' : 'direct',
+    roomId: String(r.room_id),
+    outcome: String(r.outcome),
+  };
+  if (typeof r.recording_id === 'string') entry.recordingId = r.recording_id;
+  if (typeof r.host_email === 'string') entry.hostEmail = r.host_email;
+  return entry;
+}
+
+export function digestFromRow(r: Row): DigestSubscription {
+  return {
+    personId: String(r.person_id),
+    always: Number(r.always_send) === 1,
+    allHosts: Number(r.all_hosts) === 1,
+    createdAt: msOf(r.created_at),
+  };
 }
 
 export function watchFromRow(r: Row): StoredWatch {

@@ -1,16 +1,19 @@
 import {
   accountFromRow,
   applyPatch,
+  digestFromRow,
   jobFromRow,
   msOf,
   oauthStateFromRow,
   settingsOf,
+  usageFromRow,
   watchFromRow,
 } from './rows';
 import type { SqlDriver, SqlSession } from './sql-driver';
 import {
   joinScopes,
   type CachedProfileTimezone,
+  type DigestSubscription,
   type LeadershipClaim,
   type ClaimedInboxEvent,
   type InboxClaim,
@@ -28,6 +31,7 @@ import {
   type ScheduledJobDefinition,
   type SettingsPatch,
   type Store,
+  type UsageEntry,
   type Welcome,
   type StoredWatch,
   type WatchAccessClaim,
@@ -60,8 +64,17 @@ function accountValues(a: StoredAccount): Array<string | number> {
 /** A new or refreshed token ends any refresh claim on the account. */
 const CLEAR_CLAIM = 'refresh_claim = NULL, refresh_claimed_until = NULL';
 
-/** Tables holding something about a person, emptied by {@link SqlStore.forgetPerson}. */
-const PERSON_TABLES = ['accounts', 'oauth_states', 'person_settings', 'profile_cache'] as const;
+/**
+ * Tables holding something about a person, emptied by {@link SqlStore.forgetPerson}. Not
+ * `usage_log`: it is the organisation's record of requests and outlives a disconnect.
+ */
+const PERSON_TABLES = [
+  'accounts',
+  'oauth_states',
+  'person_settings',
+  'profile_cache',
+  'digest_subscriptions',
+] as const;
 
 /** Access keys per statement: 3 parameters each stays far below both databases' limits. */
 const KEYS_PER_STATEMENT = 300;
@@ -445,6 +458,62 @@ export class SqlStore implements Store {
       [holder],
     );
     return changes;
+  }
+
+  async addUsage(e: UsageEntry): Promise<void> {
+    await this.db.run(
+      `INSERT INTO usage_log (id, at, person_id, person_email, command, recording_id, host_email,
+         place, room_id, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        e.id,
+        e.at,
+        e.personId,
+        e.personEmail,
+        e.command,
+        e.recordingId ?? null,
+        e.hostEmail ?? null,
+        e.place,
+        e.roomId,
+        e.outcome,
+      ],
+    );
+  }
+
+  async listUsage(query: { since: number; limit: number }): Promise<UsageEntry[]> {
+    const rows = await this.db.query(
+      'SELECT * FROM usage_log WHERE at >= ? ORDER BY at, id LIMIT ?',
+      [query.since, query.limit],
+    );
+    return rows.map(usageFromRow);
+  }
+
+  async pruneUsage(before: number): Promise<number> {
+    const { changes } = await this.db.run('DELETE FROM usage_log WHERE at < ?', [before]);
+    return changes;
+  }
+
+  async saveDigest(d: DigestSubscription): Promise<void> {
+    await this.db.run(
+      `INSERT INTO digest_subscriptions (person_id, always_send, all_hosts, created_at)
+       VALUES (?, ?, ?, ?)
+       ON CONFLICT (person_id) DO UPDATE SET always_send = excluded.always_send,
+         all_hosts = excluded.all_hosts, created_at = excluded.created_at`,
+      [d.personId, d.always ? 1 : 0, d.allHosts ? 1 : 0, d.createdAt],
+    );
+  }
+
+  async getDigest(personId: string): Promise<DigestSubscription | null> {
+    const [row] = await this.db.query('SELECT * FROM digest_subscriptions WHERE person_id = ?', [
+      personId,
+    ]);
+    return row ? digestFromRow(row) : null;
+  }
+
+  async deleteDigest(personId: string): Promise<boolean> {
+    const { changes } = await this.db.run('DELETE FROM digest_subscriptions WHERE person_id = ?', [
+      personId,
+    ]);
+    return changes > 0;
   }
 
   async wasWelcomed(roomId: string, membershipId: string): Promise<boolean> {

@@ -160,6 +160,40 @@ export type JobOutcome =
   | { status: 'retry'; nextRunAt: number; error: string }
   | { status: 'delete' };
 
+/** Where a request was made: the person's 1:1 space with the bot, or a group space. */
+export type UsagePlace = 'direct' | 'group';
+
+/**
+ * One request in the bot's own usage log: who asked for what, where, when, and how it ended.
+ * Never a report's contents.
+ */
+export interface UsageEntry {
+  /** Unique, made by the caller (a random UUID). */
+  id: string;
+  at: number;
+  personId: string;
+  personEmail: string;
+  /** `audit`, `export`, `watch`, `unwatch`, `digest`, `usage`, … */
+  command: string;
+  recordingId?: string;
+  /** The `hostEmail` the request read as (an admin's `host …` or `all`). */
+  hostEmail?: string;
+  place: UsagePlace;
+  roomId: string;
+  /** `ok`, or what stopped it (e.g. `not_connected`, `webex_404`). */
+  outcome: string;
+}
+
+/** Someone who asked for the weekly digest (`digest weekly [all] [always]`). */
+export interface DigestSubscription {
+  personId: string;
+  /** Sent even in a week with no views or downloads. */
+  always: boolean;
+  /** An admin's digest of every host on their sites (`hostEmail=all`). */
+  allHosts: boolean;
+  createdAt: number;
+}
+
 /** The bot's welcome, posted in a space for one membership of the bot there. */
 export interface Welcome {
   roomId: string;
@@ -305,6 +339,19 @@ export interface Store {
   /** Records a posted welcome; it replaces the space's record of an earlier membership. */
   recordWelcome(welcome: Welcome): Promise<void>;
 
+  /** Adds one entry to the usage log. */
+  addUsage(entry: UsageEntry): Promise<void>;
+  /** Entries at or after `since`, oldest first, at most `limit` of them. */
+  listUsage(query: { since: number; limit: number }): Promise<UsageEntry[]>;
+  /** Deletes the entries older than `before`; returns how many. */
+  pruneUsage(before: number): Promise<number>;
+
+  /** Creates or replaces the person's digest subscription. */
+  saveDigest(subscription: DigestSubscription): Promise<void>;
+  getDigest(personId: string): Promise<DigestSubscription | null>;
+  /** False when there was none. */
+  deleteDigest(personId: string): Promise<boolean>;
+
   /**
    * Creates the watch, or changes its filter, topic and expiry when it exists (and resumes it),
    * and marks `seenKeys` seen without alerts, in one transaction.
@@ -332,8 +379,9 @@ export interface Store {
   resumeWatch(id: string): Promise<boolean>;
 
   /**
-   * Deletes everything stored about the person: account, OAuth states, settings, cache and
-   * watches (their scheduler jobs end by themselves when they find no watch).
+   * Deletes everything stored about the person: account, OAuth states, settings, cache, digest
+   * subscription and watches (their scheduler jobs end by themselves when they find no watch).
+   * Their usage log entries stay: they are the organisation's record.
    */
   forgetPerson(personId: string): Promise<void>;
 

@@ -83,12 +83,15 @@ export function connectUrlOf(card: unknown): string {
 }
 
 /**
- * Links `user`'s account as a person would: `connect` to the bot, accept on the consent page,
- * and wait for the bot's confirmation. The direct space with the bot.
+ * Links `user`'s account as a person would: `connect` (or `connect admin`) to the bot, accept
+ * on the consent page, and wait for the bot's confirmation. The direct space with the bot.
  * @example const directRoom = await linkAccount(stack.user('host@example.com'));
  */
-export async function linkAccount(user: SandboxUser): Promise<string> {
-  const sent = await user.dmBot('connect');
+export async function linkAccount(
+  user: SandboxUser,
+  options: { admin?: boolean } = {},
+): Promise<string> {
+  const sent = await user.dmBot(options.admin ? 'connect admin' : 'connect');
   const [card] = await user.waitForBot(sent.roomId, { after: sent.id, timeoutMs: 15_000 });
   const result = await consent(connectUrlOf(cardOf(card)), user.id);
   if (result.status !== 200) throw new Error(`consent failed: ${result.status}`);

@@ -5,6 +5,7 @@
  * going to post is there, so "nothing more" is read off the spaces, never waited for.
  */
 import { DateTime } from 'luxon';
+import { digestJobKey } from '../../src/bot/digest';
 import { watchIdOf, watchJobKey } from '../../src/bot/watches';
 import { watchActionData } from '../../src/report/card-actions';
 import { ManualClock } from '../../src/scheduler/clock';
@@ -19,6 +20,7 @@ import {
   type SandboxUser,
   type TestStack,
 } from '../helpers/stack';
+import { until } from '../helpers/until';
 
 jest.setTimeout(60_000);
 
@@ -482,14 +484,31 @@ describe('a watch whose account link was revoked', () => {
 });
 
 describe('disconnect', () => {
-  it("deletes the person's watches and their jobs", async () => {
+  it("deletes the person's watches and their jobs, and the digest; keeps the usage log", async () => {
+    const { store } = stack.running;
     const recording = SEED_RECORDING_IDS.board;
     await ask(otherHost, `watch ${recording}`);
+    await ask(otherHost, 'digest weekly');
     expect(await jobOf(otherHost, recording)).not.toBeNull();
+    expect(await store.getJob(digestJobKey(otherHost.id))).not.toBeNull();
+    const usageOf = async () =>
+      (await store.listUsage({ since: 0, limit: 1000 })).filter((e) => e.personId === otherHost.id);
+    await until('the watch and the digest in the usage log', async () => {
+      const commands = (await usageOf()).map((e) => [e.command, e.recordingId]);
+      return (
+        commands.some(([c, r]) => c === 'watch' && r === recording) &&
+        commands.some(([c]) => c === 'digest')
+      );
+    });
+    const usageBefore = await usageOf();
     const reply = await ask(otherHost, 'disconnect');
     expect(cardText(cardOf(reply))).toContain('I also stopped your watch.');
-    expect(await stack.running.store.listWatches(otherHost.id)).toEqual([]);
+    expect(await store.listWatches(otherHost.id)).toEqual([]);
     expect(await jobOf(otherHost, recording)).toBeNull();
+    expect(await store.getDigest(otherHost.id)).toBeNull();
+    expect(await store.getJob(digestJobKey(otherHost.id))).toBeNull();
+    // The usage log is the organisation's record: a disconnect leaves it.
+    expect(await usageOf()).toEqual(usageBefore);
     const marker = await mark(otherHost);
     await addAccess(recording, 'After Disconnect', 'x@example.com', 'download', minutesAgo(1));
     await nextPoll();

@@ -13,6 +13,7 @@ import {
   type ScheduledJobDefinition,
   type Store,
   type StoredAccount,
+  type UsageEntry,
   type StoredWatch,
 } from '../../src/store';
 import { DEFAULT_PROBE_URL, hostOf } from './postgres-server';
@@ -570,6 +571,66 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
+  describe('usage log', () => {
+    // Each test writes in its own stretch of time, far from the others' (persistent stores).
+    let base = 0;
+    beforeEach(() => {
+      base = T0 + ++n * 10 * 86_400_000;
+    });
+    const entry = (at: number, over: Partial<UsageEntry> = {}): UsageEntry => ({
+      id: id('usage'),
+      at,
+      personId: 'P1',
+      personEmail: 'p1@example.com',
+      command: 'audit',
+      place: 'direct',
+      roomId: 'ROOM',
+      outcome: 'ok',
+      ...over,
+    });
+
+    it('keeps every field, leaves optional ones out, and lists from a time on, oldest first', async () => {
+      const full = entry(base + 20, {
+        command: 'export',
+        recordingId: 'REC',
+        hostEmail: 'all',
+        place: 'group',
+        roomId: 'GROUP',
+        outcome: 'webex_404',
+      });
+      const first = entry(base + 10);
+      const before = entry(base - 1);
+      for (const e of [full, first, before]) await store.addUsage(e);
+      const listed = await store.listUsage({ since: base, limit: 100 });
+      expect(listed.filter((e) => e.at < base + 1000)).toEqual([first, full]);
+      expect(await store.listUsage({ since: base, limit: 1 })).toEqual([first]);
+    });
+
+    it('prunes entries older than a time and says how many', async () => {
+      const [old1, old2, kept] = [entry(base), entry(base + 1), entry(base + 2)];
+      for (const e of [old1, old2, kept]) await store.addUsage(e);
+      expect(await store.pruneUsage(base + 2)).toBeGreaterThanOrEqual(2);
+      expect(await store.listUsage({ since: 0, limit: 1000 })).toEqual([kept]);
+      expect(await store.pruneUsage(base + 2)).toBe(0);
+    });
+  });
+
+  describe('digest subscriptions', () => {
+    it('saves, replaces, reads and deletes one per person', async () => {
+      const p = id('person');
+      expect(await store.getDigest(p)).toBeNull();
+      const weekly = { personId: p, always: false, allHosts: false, createdAt: T0 };
+      await store.saveDigest(weekly);
+      expect(await store.getDigest(p)).toEqual(weekly);
+      const always = { personId: p, always: true, allHosts: true, createdAt: T0 + 1 };
+      await store.saveDigest(always);
+      expect(await store.getDigest(p)).toEqual(always);
+      expect(await store.deleteDigest(p)).toBe(true);
+      expect(await store.deleteDigest(p)).toBe(false);
+      expect(await store.getDigest(p)).toBeNull();
+    });
+  });
+
   describe('welcomed rooms', () => {
     it('knows a welcome once it is recorded, per membership of the bot', async () => {
       const room = id('room');
@@ -739,14 +800,26 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       createdAt: T0,
     });
 
-    it('deletes account, states, settings, cache and watches of that person only', async () => {
+    it('deletes account, states, settings, cache, digest and watches of that person only; keeps usage', async () => {
       const p = id('person');
       const other = id('other');
+      const usageAt = T0 + 9_000 * 86_400_000;
       for (const who of [p, other]) {
         await store.saveAccount(account(who));
         await store.saveOAuthState(oauthState(`s-${who}`, { personId: who }));
         await store.saveSettings(who, { timezone: 'UTC' });
         await store.saveProfileTimezone(who, 'UTC', T0);
+        await store.saveDigest({ personId: who, always: false, allHosts: false, createdAt: T0 });
+        await store.addUsage({
+          id: id('usage'),
+          at: usageAt,
+          personId: who,
+          personEmail: `${who}@example.com`,
+          command: 'audit',
+          place: 'direct',
+          roomId: 'ROOM',
+          outcome: 'ok',
+        });
         await store.saveWatch(watchOf(who), ['seen']);
       }
       await store.forgetPerson(p);
@@ -761,6 +834,11 @@ describe.each(adapters)('Store ($name)', (adapter) => {
       expect(await store.takeOAuthState(`s-${p}`, T0)).toBeNull();
       expect(await store.getSettings(p)).toEqual({});
       expect(await store.getProfileTimezone(p)).toBeNull();
+      expect(await store.getDigest(p)).toBeNull();
+      expect(await store.getDigest(other)).not.toBeNull();
+      // The usage log is the organisation's record: a disconnect leaves it.
+      const usage = await store.listUsage({ since: usageAt, limit: 100 });
+      expect(usage.map((e) => e.personId).sort()).toEqual([p, other].sort());
 
       expect(await store.getAccount(other)).not.toBeNull();
       expect(await store.takeOAuthState(`s-${other}`, T0)).not.toBeNull();

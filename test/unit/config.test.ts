@@ -36,7 +36,24 @@ describe('loadConfig', () => {
       logLevel: 'info',
       shutdownGraceSeconds: 25,
       webhookReconcileSeconds: 60,
+      orgEmailDomains: [],
+      usageRetentionDays: 90,
     });
+  });
+
+  it('reads the organisation and how long the usage log is kept, and refuses nonsense', () => {
+    const config = loadConfig({
+      ORG_EMAIL_DOMAINS: 'Corp.Example, ,sub.corp.example',
+      USAGE_RETENTION_DAYS: '30',
+    });
+    expect(config.orgEmailDomains).toEqual(['corp.example', 'sub.corp.example']);
+    expect(config.usageRetentionDays).toBe(30);
+    expect(() => loadConfig({ USAGE_RETENTION_DAYS: '0' })).toThrow(
+      /USAGE_RETENTION_DAYS must be at least 1 day/,
+    );
+    expect(() => loadConfig({ USAGE_RETENTION_DAYS: 'forever' })).toThrow(
+      /USAGE_RETENTION_DAYS must be a whole number of days/,
+    );
   });
 
   it('reads how often webhooks are reconciled, and refuses nonsense', () => {

@@ -178,6 +178,7 @@ async function failInPlace(
   const { conversation } = ctx;
   const progressIsPrivate = !conversation.isGroup || conversation.reportsPrivately;
   if (!(await progress.fail(progressIsPrivate ? error.markdown : note))) return false;
+  ctx.handledFailure = err;
   logFailure(ctx.logger, err, 'command failed for the person', { command: 'audit' });
   if (!progressIsPrivate) await conversation.sayPrivately(error);
   else if (conversation.isGroup) await conversation.say({ markdown: note });

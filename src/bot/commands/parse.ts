@@ -51,6 +51,12 @@ export type ParsedCommand =
   | { kind: 'locale'; mode: 'show' }
   | { kind: 'settings' }
   | { kind: 'help' }
+  /** `digest weekly [all] [always]` → subscribe; `digest off` → stop; bare `digest` → show. */
+  | { kind: 'digest'; mode: 'weekly'; always: boolean; allHosts: boolean }
+  | { kind: 'digest'; mode: 'off' }
+  | { kind: 'digest'; mode: 'show' }
+  /** `usage [days]`: the bot's usage log as a CSV (admins). */
+  | { kind: 'usage'; days: number }
   /** `watch <recording> [downloads | external] [for <days>] [host <email>]`. */
   | {
       kind: 'watch';
@@ -114,6 +120,10 @@ export function parseCommand(text: string): ParsedCommand {
       return { kind: 'settings' };
     case 'help':
       return { kind: 'help' };
+    case 'digest':
+      return parseDigest(args);
+    case 'usage':
+      return parseUsage(args);
     case 'watch':
       return parseWatch(args);
     case 'watches':
@@ -306,6 +316,53 @@ function parseRecordings(args: string[]): ParsedCommand {
     days: days ?? RECORDINGS_DEFAULT_DAYS,
     ...(host !== undefined ? { host } : {}),
   };
+}
+
+const DIGEST_USAGE =
+  'Use "digest weekly", "digest weekly always" (even in a quiet week), "digest weekly all" (admins: every host) or "digest off".';
+
+function parseDigest(args: string[]): ParsedCommand {
+  const words = args.map((a) => stripWrappers(a).toLowerCase());
+  if (words.length === 0) return { kind: 'digest', mode: 'show' };
+  const [first, ...rest] = words;
+  if (first === 'off' || first === 'stop') {
+    if (rest.length > 0) return unknownOption('digest', args[1], DIGEST_USAGE);
+    return { kind: 'digest', mode: 'off' };
+  }
+  if (first !== 'weekly') return unknownOption('digest', args[0], DIGEST_USAGE);
+  let always = false;
+  let allHosts = false;
+  for (const [i, word] of rest.entries()) {
+    const seen = word === 'always' ? always : word === 'all' ? allHosts : undefined;
+    if (seen === undefined) return unknownOption('digest', args[i + 1], DIGEST_USAGE);
+    if (seen) return { kind: 'error', command: 'digest', error: duplicate(word) };
+    if (word === 'always') always = true;
+    else allHosts = true;
+  }
+  return { kind: 'digest', mode: 'weekly', always, allHosts };
+}
+
+/** Default look-back of `usage`; the command caps it at USAGE_RETENTION_DAYS. */
+export const USAGE_DEFAULT_DAYS = 30;
+/** The longest USAGE_RETENTION_DAYS allows. */
+export const USAGE_MAX_DAYS = 3650;
+
+function parseUsage(args: string[]): ParsedCommand {
+  if (args.length === 0) return { kind: 'usage', days: USAGE_DEFAULT_DAYS };
+  const token = stripWrappers(args[0]);
+  const days = /^\d+$/.test(token) ? Number(token) : NaN;
+  if (args.length > 1 || !(days >= 1 && days <= USAGE_MAX_DAYS)) {
+    return {
+      kind: 'error',
+      command: 'usage',
+      error: {
+        code: 'unknown-option',
+        message: `Give a number of days from 1 to ${USAGE_MAX_DAYS}, e.g. "usage 7", or "usage" alone for the last ${USAGE_DEFAULT_DAYS} days.`,
+        value: short(args.join(' ')),
+      },
+    };
+  }
+  return { kind: 'usage', days };
 }
 
 /** Makes `command`'s parse errors; `value` is the offending input, shortened. */

@@ -15,6 +15,8 @@ export async function runTimezone(ctx: CommandContext, request: TimezoneRequest)
   if (request.mode === 'auto') await ctx.saveSettings({ timezone: null });
 
   const { zone, locale } = await ctx.preferences();
+  // A weekly digest comes at Monday 09:00 in the zone now in effect.
+  if (request.mode !== 'show') await ctx.digest.follow(zone.zone);
   const messages = translatorFor(locale);
   const { t } = messages;
   const example = formatAccessTime(Date.now(), zone.zone, locale);

@@ -10,6 +10,8 @@ import type { SettingsPatch } from '../../store/store';
 import type { WebexHttp } from '../../webex/client';
 import { getMe } from '../../webex/people';
 import { askToConnect } from '../commands/connect';
+import type { PersonDigest } from '../digest';
+import type { UsageLog } from '../usage-log';
 import { translatorFor } from '../../locales';
 import type { Translator } from '../../report/i18n';
 import { resolveLocale, resolvePreferences, type Preferences } from '../preferences';
@@ -55,8 +57,20 @@ export interface CommandContext {
   saveSettings(patch: SettingsPatch): Promise<void>;
   /** Asks Webex whether the stored link still works. */
   checkAccount(): Promise<AccountStatus>;
-  /** Deletes everything stored for the person (tokens, settings, cached reports, watches). */
+  /**
+   * Deletes everything stored for the person (tokens, settings, cached reports, digest,
+   * watches). Their usage log entries stay: they are the organisation's record.
+   */
   forget(): Promise<void>;
+  /** The person's weekly digest. */
+  digest: PersonDigest;
+  /** The organisation's usage log (`usage` lets only admins read it). */
+  usageLog: UsageLog;
+  /**
+   * A failure the command answered itself instead of throwing (a long audit's progress message
+   * became the answer): the usage log records it as the outcome.
+   */
+  handledFailure?: unknown;
   /** Reports recently fetched for this person (never another's). */
   recordsCache: PersonRecordsCache;
   /**
@@ -81,7 +95,17 @@ export interface Route {
   pendingText?: string;
   /** Expected failures are answered privately, with this note (a message key) in a group space. */
   failure?: { noteKey: string; explain: ExplainContext };
+  /** Set for requests the usage log records (see the recordUsage step). */
+  usage?: UsageSubject;
   run(ctx: CommandContext): Promise<void>;
+}
+
+/** What the usage log says a request was about (never what it answered). */
+export interface UsageSubject {
+  /** `audit`, `export`, `watch`, `unwatch`, `digest`, `usage`. */
+  command: string;
+  recordingId?: string;
+  hostEmail?: string;
 }
 
 /** The pipeline's context for one event. Steps fill in `route` and `account`. */
@@ -99,7 +123,8 @@ export function createContext(
   event: IncomingMessage | IncomingCardAction,
   conversation: Conversation,
 ): BotContext {
-  const { tokens, http, store, linker, recordsCache, logger } = services;
+  const { tokens, http, store, linker, recordsCache, logger, digests, usageLog } = services;
+  const digest = digests.forPerson(event.person.id);
   const watches = services.watches.forPerson(event.person.id);
   const personId = event.person.id;
   let messages: Promise<Translator> | undefined;
@@ -129,11 +154,14 @@ export function createContext(
       }
     },
     forget: async () => {
+      await digest.cancel();
       // Watches with their jobs; forgetPerson alone would leave the jobs to end by themselves.
       await watches.stopAll();
       await tokens.disconnect(personId);
       recordsCache.forget(personId);
     },
+    digest,
+    usageLog,
     recordsCache: recordsCache.forPerson(personId),
     about: {},
     watches,

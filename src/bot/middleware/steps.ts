@@ -2,6 +2,7 @@
  * The bot's built-in steps, each doing one thing. They are put in order in one place:
  * {@link CommandDispatcher} in ../dispatcher.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { hasAdminScopes, isAllowedEmail } from '../../auth/access-rules';
 import type { PersonTokens } from '../../auth/person-tokens';
 import {
@@ -14,6 +15,14 @@ import { english } from '../../locales';
 import type { Logger } from '../../log';
 import type { Translator } from '../../report/i18n';
 import type { Metrics } from '../../metrics';
+import type { Clock } from '../../scheduler/clock';
+import type { Store } from '../../store/store';
+import {
+  WebexApiError,
+  WebexNetworkError,
+  WebexRateLimitedError,
+  WebexTimeoutError,
+} from '../../webex/errors';
 import { errorReply, noticeReply } from '../commands/notice';
 import { loadManifest } from '../manifest';
 import type { Messenger } from '../replies';
@@ -138,6 +147,64 @@ export function answerFailures(logger: Logger): Step<BotContext> {
       );
     }
   });
+}
+
+/**
+ * Writes a request to the usage log once it has run, with how it ended: `ok`, or the code of
+ * what it threw (or answered in place, see `handledFailure`). Only routes with `usage` count
+ * (see the dispatcher). Inside answerFailures, so it sees the failures that step answers. A
+ * log that cannot be written is logged; the answer stands.
+ */
+export function recordUsage(deps: {
+  store: Pick<Store, 'addUsage'>;
+  logger: Logger;
+  clock: Clock;
+}): Step<BotContext> {
+  return step('recordUsage', async (ctx, next) => {
+    const subject = routeOf(ctx).usage;
+    if (!subject) return next();
+    // When it was asked, not when it ended.
+    const at = deps.clock.now();
+    let failure: unknown = undefined;
+    try {
+      await next();
+    } catch (err) {
+      failure = err;
+      throw err;
+    } finally {
+      const ended = failure ?? ctx.handledFailure;
+      await deps.store
+        .addUsage({
+          id: randomUUID(),
+          at,
+          personId: ctx.person.id,
+          personEmail: ctx.person.email,
+          command: subject.command,
+          ...(subject.recordingId !== undefined ? { recordingId: subject.recordingId } : {}),
+          ...(subject.hostEmail !== undefined ? { hostEmail: subject.hostEmail } : {}),
+          place: ctx.place.room.type === 'group' ? 'group' : 'direct',
+          roomId: ctx.place.room.id,
+          outcome: ended === undefined ? 'ok' : usageOutcome(ended),
+        })
+        .catch((err: unknown) =>
+          deps.logger.error({ err, command: subject.command }, 'could not write the usage log'),
+        );
+    }
+  });
+}
+
+/**
+ * A short, stable code for how a request failed, for the usage log (never a message text).
+ * @example usageOutcome(new WebexApiError('Not found', { status: 404 })) // 'webex_404'
+ */
+export function usageOutcome(err: unknown): string {
+  if (err instanceof NotConnectedError || err instanceof MissingScopeError) return err.code;
+  if (err instanceof WebexRateLimitedError) return 'rate_limited';
+  if (err instanceof WebexApiError) return `webex_${err.status ?? 'error'}`;
+  if (err instanceof WebexTimeoutError || err instanceof WebexNetworkError) {
+    return 'webex_unreachable';
+  }
+  return 'error';
 }
 
 /** Reads the person's account once; commands marked `needsAccount` in manifest.json need one. */

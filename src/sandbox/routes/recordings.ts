@@ -186,6 +186,10 @@ export function recordingsRouter(
     }
 
     const siteUrl = params.siteUrl?.toLowerCase();
+    // Which summaries fall in the window: the spec words `from`/`to` ("for recording audit
+    // report summaries to return") as it does for the recordings list, and sorts by when the
+    // recordings were made, so a recording is in when it was made in the window; its counts
+    // are its totals (the spec's viewCount: "the number of times the recording was viewed").
     const recordings = [...state.recordings.values()]
       .filter((recording) => {
         const recordedMs = Date.parse(recording.timeRecorded);
