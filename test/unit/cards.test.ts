@@ -13,7 +13,7 @@ import { WORD_JOINER as WJ } from '../../src/report/escape';
 import { renderCard } from '../../src/cards';
 import type { AdaptiveCard } from '../../src/report/render-card';
 import type { AccessRecord } from '../../src/report/types';
-import { accessRecord } from '../helpers/access-records';
+import { accessRecord, ORGANISATION } from '../helpers/access-records';
 import { cardBytes, expectValidCard, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
 import { cardActions } from '../helpers/stack';
 
@@ -60,6 +60,7 @@ describe('audit card', () => {
   test('three people', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -124,6 +125,7 @@ describe('audit card', () => {
   test('no people: no header row, an explanation instead', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([]),
       zone,
@@ -152,6 +154,7 @@ describe('audit card', () => {
     );
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(records),
       zone: { zone: 'America/Argentina/ComodRivadavia', phrase: 'from your command' },
@@ -178,6 +181,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         messages: english(),
         report: aggregateAccess(records),
         zone,
@@ -204,6 +208,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         messages: english(),
         report: aggregateAccess(records),
         zone,
@@ -227,6 +232,7 @@ describe('audit card', () => {
   test('filter and page, with the filter buttons and the export of the filter', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -247,6 +253,7 @@ describe('audit card', () => {
     expect(data.moreCount).toBe(0);
     const none = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([rec({})]),
       zone,
@@ -273,6 +280,7 @@ describe('audit card', () => {
         filter,
         page: 1,
         requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       });
     }
     expect(texts(card)).toContain('Filter: 2 people who downloaded it');
@@ -308,6 +316,7 @@ describe('audit card', () => {
   test('markdown summary: same facts, bounded for huge topics', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -325,6 +334,7 @@ describe('audit card', () => {
     );
     const huge = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([rec({ topic: '李'.repeat(50_000) })]),
       zone,

@@ -11,7 +11,7 @@ import {
   type Catalogue,
 } from '../../src/report/i18n';
 import { renderCard } from '../../src/cards';
-import { accessRecord } from '../helpers/access-records';
+import { accessRecord, ORGANISATION } from '../helpers/access-records';
 import { cardBytes, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
 import { cardActions } from '../helpers/stack';
 import { cardLines } from '../helpers/card-text';
@@ -171,6 +171,7 @@ describe('audit card in other languages', () => {
   const build = (locale: string, extra: Partial<Parameters<typeof buildAuditCardData>[0]> = {}) =>
     buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       report: aggregateAccess(records),
       zone: { zone: 'Europe/Berlin', phrase: 'from your settings', source: 'setting' },
       locale,
@@ -223,6 +224,7 @@ describe('audit card in other languages', () => {
       );
       const data = buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         report: aggregateAccess(many),
         zone: { zone: 'America/Argentina/ComodRivadavia', phrase: '', source: 'command' },
         locale,
