@@ -6,14 +6,17 @@ import { externalTest } from './organisation';
 import { formatAccessTime, safeLocale, type ZoneSource } from './time';
 import type { AccessReport, PeopleFilter, PersonAccess } from './types';
 
-/** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
-export const DEFAULT_PAGE_SIZE = 20;
+/**
+ * People per audit card: 15 rows of long names/emails, all tagged external, plus the buttons
+ * stay under 16 KB in every language (see tests).
+ */
+export const DEFAULT_PAGE_SIZE = 15;
 /** Webex message text/markdown limit, in bytes. */
 export const MAX_MARKDOWN_BYTES = 7439;
 
 /**
  * Display limits: grapheme clusters, and bytes inside the card JSON. The byte limits make
- * 25 rows of worst-case names/emails (long, non-ASCII, full of markdown) fit in 16 KB.
+ * a page of worst-case names/emails (long, non-ASCII, full of markdown) fit in 16 KB.
  */
 const NAME = { maxLength: 48, maxBytes: 44 };
 const EMAIL = { maxLength: 64, maxBytes: 64 };

@@ -104,8 +104,10 @@ describe('audit card', () => {
       'All',
       'Viewed',
       'Downloaded',
+      'External',
       'Export CSV (3 rows)',
       'Refresh',
+      'Watch',
     ]);
     const facts = (
       card.body.find((b) => (b as { type?: string }).type === 'FactSet') as { facts: unknown[] }
@@ -114,6 +116,7 @@ describe('audit card', () => {
       { title: 'People', value: '3' },
       { title: 'Viewed by', value: '2 people (2 views)' },
       { title: 'Downloaded by', value: '2 people (2 downloads)' },
+      { title: 'External people', value: '0 viewed, 0 downloaded' },
       { title: 'Accesses', value: '3' },
       { title: 'First access', value: 'Jul 13, 2020, 10:05 AM PDT' },
       { title: 'Last access', value: 'Jul 13, 2020, 10:20 AM PDT' },
@@ -137,17 +140,18 @@ describe('audit card', () => {
     expect(rowSets(card)).toHaveLength(0);
     expect(texts(card)).toContain('Nobody has viewed or downloaded this recording yet.');
     // Nothing to filter: no filter buttons.
-    expect(buttons(card)).toEqual(['Export CSV (0 rows)', 'Refresh']);
+    expect(buttons(card)).toEqual(['Export CSV (0 rows)', 'Refresh', 'Watch']);
     expect(texts(card)).toContain('(no topic)');
   });
 
-  test('a full page of very long names and emails, with buttons, stays under 16 KB; the rest are counted', () => {
+  test('a full page of very long names and emails, all external, with buttons, stays under 16 KB; the rest are counted', () => {
     const records = Array.from({ length: 40 }, (_, i) =>
       rec({
         topic: '*'.repeat(1000),
         recordingId: `${'a_'.repeat(64)}`,
         name: `${'Ŵ_*'.repeat(80)} ${i}`,
-        email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}example.com`,
+        // Outside the organisation: every row carries the External tag too.
+        email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}outside.example`,
         accessTime: i === 0 ? 'garbage' : `2020-07-13T17:${String(i).padStart(2, '0')}:35Z`,
         downloaded: i % 2 === 0,
       }),
@@ -164,9 +168,10 @@ describe('audit card', () => {
     expect(validateCard(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
     expect(rowSets(card)).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(data.rows.every((row) => row.external)).toBe(true);
     expect(data.moreCount).toBe(40 - DEFAULT_PAGE_SIZE);
     expect(texts(card)).toContain(`…and ${40 - DEFAULT_PAGE_SIZE} more people`);
-    expect(texts(card)).toContain('Page 1 of 2 · 40 people');
+    expect(texts(card)).toContain(`Page 1 of ${Math.ceil(40 / DEFAULT_PAGE_SIZE)} · 40 people`);
     expect(data.facts.find((f) => f.title === 'Unreadable times')?.value).toBe(
       '1 access without a valid time',
     );
@@ -265,22 +270,31 @@ describe('audit card', () => {
     // Filter buttons: the current one is positive, each applies at once from page 1.
     const card = renderCard('audit-report', data);
     expectValidCard(card);
-    const filterSet = card.body.find((b) => (b as { type?: string }).type === 'ActionSet') as {
+    // Two to a row, so each row fits a phone (see test/browser/report-card.test.ts).
+    const filterSets = card.body
+      .filter((b) => (b as { type?: string }).type === 'ActionSet')
+      .slice(0, 2) as Array<{
       actions: Array<{ title: string; style: string; data: Record<string, unknown> }>;
-    };
-    expect(filterSet.actions.map((a) => [a.title, a.style])).toEqual([
-      ['All', 'default'],
-      ['Viewed', 'default'],
-      ['Downloaded', 'positive'],
+    }>;
+    expect(filterSets.map((set) => set.actions.map((a) => [a.title, a.style]))).toEqual([
+      [
+        ['All', 'default'],
+        ['Viewed', 'default'],
+      ],
+      [
+        ['Downloaded', 'positive'],
+        ['External', 'default'],
+      ],
     ]);
-    for (const [i, filter] of (['everyone', 'viewed', 'downloaded'] as const).entries()) {
-      expect(filterSet.actions[i].data).toEqual({
+    const filterButtons = filterSets.flatMap((set) => set.actions);
+    const filters = ['everyone', 'viewed', 'downloaded', 'external'] as const;
+    for (const [i, filter] of filters.entries()) {
+      expect(filterButtons[i].data).toEqual({
         action: 'audit.page',
         recordingId: '4f914b1dfe3c4d11a61730f18c0f5387',
         filter,
         page: 1,
         requesterId: 'PERSON_ID',
-      organisation: ORGANISATION,
       });
     }
     expect(texts(card)).toContain('Filter: 2 people who downloaded it');
@@ -291,7 +305,7 @@ describe('audit card', () => {
     expect(buttons(card)).not.toContain('Next ▶');
     // Webex shows at most 5 buttons in a row; this card keeps a few per row.
     expect(card.actions?.length).toBeLessThanOrEqual(5);
-    expect(buttons(card).length).toBeLessThanOrEqual(8);
+    expect(buttons(card).length).toBeLessThanOrEqual(10);
   });
 
   test("counts are labelled and plural-aware, in the person's language", () => {
@@ -328,7 +342,7 @@ describe('audit card', () => {
         '**Recording audit**',
         'Topic: Quarterly review',
         'Recording ID: 4f914b1dfe3c4d11a61730f18c0f5387',
-        'People: 3 · Viewed by: 2 people (2 views) · Downloaded by: 2 people (2 downloads) · Accesses: 3 · First access: Jul 13, 2020, 10:05 AM PDT · Last access: Jul 13, 2020, 10:20 AM PDT',
+        'People: 3 · Viewed by: 2 people (2 views) · Downloaded by: 2 people (2 downloads) · External people: 0 viewed, 0 downloaded · Accesses: 3 · First access: Jul 13, 2020, 10:05 AM PDT · Last access: Jul 13, 2020, 10:20 AM PDT',
         'Times shown in America/Los\\_Angeles (from your Webex profile).',
       ].join('  \n'),
     );
