@@ -245,9 +245,12 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
     moreText: t('audit.more', { count: moreCount }),
     filter,
     filterButtons,
-    filterRows: Array.from({ length: Math.ceil(filterButtons.length / FILTERS_PER_ROW) }, (_, i) => ({
-      buttons: filterButtons.slice(i * FILTERS_PER_ROW, (i + 1) * FILTERS_PER_ROW),
-    })),
+    filterRows: Array.from(
+      { length: Math.ceil(filterButtons.length / FILTERS_PER_ROW) },
+      (_, i) => ({
+        buttons: filterButtons.slice(i * FILTERS_PER_ROW, (i + 1) * FILTERS_PER_ROW),
+      }),
+    ),
     showFilters: totals.people > 0,
     filterText: t(`audit.filterText.${filter}`, { count: page.total }),
     // Says in words which filter the positive button stands for.

@@ -31,10 +31,7 @@ describe('CSV export', () => {
       '2020-07-13T17:05:35Z',
       'false',
     ]);
-    expect(csvRow(record({ accessTime: 'garbage' }), 'UTC', outside).slice(4, 6)).toEqual([
-      '',
-      '',
-    ]);
+    expect(csvRow(record({ accessTime: 'garbage' }), 'UTC', outside).slice(4, 6)).toEqual(['', '']);
   });
 
   it('streams a header and quoted rows, injection neutralised', async () => {

@@ -242,7 +242,10 @@ async function loadReport(
 }
 
 /** Who is inside the organisation for this requester (judged by email domains alone). */
-function organisationOf(ctx: CommandContext): { domains: readonly string[]; requesterEmail: string } {
+function organisationOf(ctx: CommandContext): {
+  domains: readonly string[];
+  requesterEmail: string;
+} {
   return { domains: ctx.orgEmailDomains, requesterEmail: ctx.person.email };
 }
 
