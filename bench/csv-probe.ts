@@ -5,6 +5,7 @@
  * every 10 ms, after a GC). Sends one JSON result over IPC. Needs --expose-gc.
  */
 import { accessCsv } from '../src/report/csv';
+import { externalTest } from '../src/report/organisation';
 import { generateAccessRecords } from '../src/sandbox/seed-recordings';
 import { formatInZone } from '../src/sandbox/recording-report';
 import type { AccessRecord } from '../src/report/types';
@@ -46,7 +47,7 @@ async function measure(count: number): Promise<CsvProbeResult> {
   const timer = setInterval(sample, 10);
   const began = performance.now();
   let bytes = 0;
-  for await (const chunk of accessCsv(input, ZONE)) {
+  for await (const chunk of accessCsv(input, ZONE, externalTest([], 'host@example.com'))) {
     bytes += Buffer.byteLength(chunk as Buffer | string);
   }
   const ms = performance.now() - began;

@@ -1,5 +1,12 @@
 import { DateTime } from 'luxon';
-import type { AccessRecord, AccessReport, PeopleFilter, PeoplePage, PersonAccess } from './types';
+import type {
+  AccessRecord,
+  AccessReport,
+  ExternalTest,
+  PeopleFilter,
+  PeoplePage,
+  PersonAccess,
+} from './types';
 
 /** What Webex sends: date, time, optional fraction, and `Z` or an offset. */
 const API_TIME =
@@ -149,20 +156,48 @@ export function comparePeople(a: PersonAccess, b: PersonAccess): number {
 }
 
 /**
- * People matching a filter, in report order.
+ * People matching a filter, in report order. The `external` filter needs `isExternal`, which
+ * judges a person by their email alone (never their name).
  *
  * @example
  * filterPeople(report, 'downloaded').length === report.totals.downloaders; // true
+ * filterPeople(report, 'external', externalTest([], requesterEmail)); // people outside
  */
-export function filterPeople(report: AccessReport, filter: PeopleFilter): PersonAccess[] {
+export function filterPeople(
+  report: AccessReport,
+  filter: PeopleFilter,
+  isExternal?: ExternalTest,
+): PersonAccess[] {
   switch (filter) {
     case 'viewed':
       return report.people.filter((p) => p.viewed);
     case 'downloaded':
       return report.people.filter((p) => p.downloaded);
+    case 'external':
+      return report.people.filter(requireExternalTest(isExternal));
     case 'everyone':
       return [...report.people];
   }
+}
+
+/** People outside the organisation: how many, and how many of them viewed / downloaded. */
+export interface ExternalTotals {
+  people: number;
+  viewers: number;
+  downloaders: number;
+}
+
+/**
+ * The totals of the people outside the organisation.
+ * @example externalTotals(report, externalTest([], 'hana@example.com')) // { people: 2, viewers: 2, downloaders: 1 }
+ */
+export function externalTotals(report: AccessReport, isExternal: ExternalTest): ExternalTotals {
+  const outside = report.people.filter((p) => isExternal(p.email));
+  return {
+    people: outside.length,
+    viewers: outside.filter((p) => p.viewed).length,
+    downloaders: outside.filter((p) => p.downloaded).length,
+  };
 }
 
 /**
@@ -175,12 +210,19 @@ export function filterPeople(report: AccessReport, filter: PeopleFilter): Person
 export function filterRecords(
   records: readonly AccessRecord[],
   filter: PeopleFilter,
+  isExternal?: ExternalTest,
 ): AccessRecord[] {
   if (filter === 'everyone') return [...records];
   const wanted = new Set(
-    filterPeople(aggregateAccess(records), filter).map((person) => person.key),
+    filterPeople(aggregateAccess(records), filter, isExternal).map((person) => person.key),
   );
   return records.filter((r) => wanted.has(personKey(r.email, r.name)));
+}
+
+/** A person test from an email test; without one the external filter cannot be answered. */
+function requireExternalTest(isExternal?: ExternalTest): (person: PersonAccess) => boolean {
+  if (!isExternal) throw new Error('the external filter needs to know the organisation');
+  return (person) => isExternal(person.email);
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 
-const filterSchema = z.enum(['everyone', 'viewed', 'downloaded']);
+const filterSchema = z.enum(['everyone', 'viewed', 'downloaded', 'external']);
 
 /** The view of a report a button asks for. */
 const reportView = {
@@ -136,7 +136,10 @@ export function reportActions(view: ReportView, pageCount: number) {
       everyone: at('audit.page', { filter: 'everyone', page: 1 }),
       viewed: at('audit.page', { filter: 'viewed', page: 1 }),
       downloaded: at('audit.page', { filter: 'downloaded', page: 1 }),
+      external: at('audit.page', { filter: 'external', page: 1 }),
     },
+    /** Starts a watch of the recording with the defaults (src/bot/commands/watch.ts). */
+    watch: watchActionData(view),
   };
 }
 

@@ -1,18 +1,22 @@
-import { filterPeople, pagePeople } from './aggregate';
+import { externalTotals, filterPeople, pagePeople } from './aggregate';
 import { reportActions } from './card-actions';
 import { escapeCardText, escapeEmail, escapeMarkdown, truncateText } from './escape';
 import type { Translator } from './i18n';
+import { externalTest } from './organisation';
 import { formatAccessTime, safeLocale, type ZoneSource } from './time';
 import type { AccessReport, PeopleFilter, PersonAccess } from './types';
 
-/** People per audit card: 20 rows of long names/emails plus the buttons stay under 16 KB (see tests). */
-export const DEFAULT_PAGE_SIZE = 20;
+/**
+ * People per audit card: 15 rows of long names/emails, all tagged external, plus the buttons
+ * stay under 16 KB in every language (see tests).
+ */
+export const DEFAULT_PAGE_SIZE = 15;
 /** Webex message text/markdown limit, in bytes. */
 export const MAX_MARKDOWN_BYTES = 7439;
 
 /**
  * Display limits: grapheme clusters, and bytes inside the card JSON. The byte limits make
- * 25 rows of worst-case names/emails (long, non-ASCII, full of markdown) fit in 16 KB.
+ * a page of worst-case names/emails (long, non-ASCII, full of markdown) fit in 16 KB.
  */
 const NAME = { maxLength: 48, maxBytes: 44 };
 const EMAIL = { maxLength: 64, maxBytes: 64 };
@@ -33,6 +37,8 @@ export interface AuditCardRow {
   counts: string;
   /** "Last access: Jul 13, 2020, 10:05 AM PDT", on one line under the email. */
   lastAccess: string;
+  /** Outside the organisation, by the email's domain: the "External" tag beside the name. */
+  external: boolean;
 }
 
 /** A filter button of the card: the current filter's is styled positive. */
@@ -66,8 +72,10 @@ export interface AuditCardData {
     hasPrev: boolean;
     hasNext: boolean;
   };
-  /** Everyone · Viewed · Downloaded, each applying at once; shown when anybody accessed it. */
+  /** Everyone · Viewed · Downloaded · External, each applying at once; shown when anybody accessed it. */
   filterButtons: FilterButton[];
+  /** The same buttons two to a row, so every row fits a 400 px phone in every language. */
+  filterRows: { buttons: FilterButton[] }[];
   showFilters: boolean;
   /** "Filter: 12 people who downloaded it"; shown with the filter buttons. */
   filterText: string;
@@ -95,6 +103,9 @@ export interface AuditCardLabels {
   previous: string;
   next: string;
   refresh: string;
+  watch: string;
+  /** The tag beside an external person's name. */
+  external: string;
   /** Lines of the markdown summary sent with the card. */
   topicLine: string;
   zoneSentence: string;
@@ -122,10 +133,16 @@ export interface AuditCardInput {
   hostEmail?: string;
   tz?: string;
   pageSize?: number;
+  /**
+   * Who is inside: ORG_EMAIL_DOMAINS, or when empty the requester's own email domain (see
+   * organisation.ts). People are judged by their email alone.
+   */
+  organisation: { domains: readonly string[]; requesterEmail: string };
 }
 
 const NO = '—';
-const FILTERS: readonly PeopleFilter[] = ['everyone', 'viewed', 'downloaded'];
+const FILTERS: readonly PeopleFilter[] = ['everyone', 'viewed', 'downloaded', 'external'];
+const FILTERS_PER_ROW = 2;
 
 /**
  * Builds the plain (escaped) data for cards/audit-report.json.
@@ -141,8 +158,10 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
   const fmt = (time: number | null) =>
     escapeCardText(time === null ? NO : formatAccessTime(time, zone.zone, locale));
   const totals = report.totals;
+  const isExternal = externalTest(input.organisation.domains, input.organisation.requesterEmail);
+  const outside = externalTotals(report, isExternal);
 
-  const people = filterPeople(report, filter);
+  const people = filterPeople(report, filter, isExternal);
   const page = pagePeople(people, input.page ?? 1, input.pageSize ?? DEFAULT_PAGE_SIZE);
   const moreCount = page.total - (page.offset + page.rows.length);
 
@@ -157,6 +176,14 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       value: t('audit.fact.downloadedByValue', {
         people: totals.downloaders,
         downloads: totals.downloads,
+      }),
+    },
+    {
+      // Always shown: "0 viewed" says the report was checked, not that the check is missing.
+      title: t('audit.fact.external'),
+      value: t('audit.fact.externalValue', {
+        viewers: outside.viewers,
+        downloaders: outside.downloaders,
       }),
     },
     { title: t('audit.fact.accesses'), value: t('count', { count: totals.accesses }) },
@@ -188,6 +215,11 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
     },
     page.pageCount,
   );
+  const filterButtons: FilterButton[] = FILTERS.map((f) => ({
+    title: t(`audit.filterButton.${f}`),
+    style: f === filter ? 'positive' : 'default',
+    data: actions.filters[f],
+  }));
   return {
     title: t('audit.title'),
     topic: topic.trim() ? escapeCardText(topic, TOPIC) : t('audit.noTopic'),
@@ -206,16 +238,19 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       hasEmail: Boolean(p.email),
       counts: activityCounts(t, p),
       lastAccess: t('audit.lastAccessLine', { time: fmt(p.lastAccess) }),
+      external: isExternal(p.email),
     })),
     emptyText: emptyText(t, filter, totals.people),
     moreCount,
     moreText: t('audit.more', { count: moreCount }),
     filter,
-    filterButtons: FILTERS.map((f) => ({
-      title: t(`audit.filterButton.${f}`),
-      style: f === filter ? 'positive' : 'default',
-      data: actions.filters[f],
-    })),
+    filterButtons,
+    filterRows: Array.from(
+      { length: Math.ceil(filterButtons.length / FILTERS_PER_ROW) },
+      (_, i) => ({
+        buttons: filterButtons.slice(i * FILTERS_PER_ROW, (i + 1) * FILTERS_PER_ROW),
+      }),
+    ),
     showFilters: totals.people > 0,
     filterText: t(`audit.filterText.${filter}`, { count: page.total }),
     // Says in words which filter the positive button stands for.
@@ -240,6 +275,8 @@ export function buildAuditCardData(input: AuditCardInput): AuditCardData {
       previous: t('audit.button.previous'),
       next: t('audit.button.next'),
       refresh: t('audit.button.refresh'),
+      watch: t('audit.button.watch'),
+      external: t('audit.externalTag'),
       topicLine: t('audit.summary.topic', { topic: '{topic}' }),
       zoneSentence: t('audit.summary.zone', { zone: escapedZone, source: zoneSource }),
     },
@@ -263,6 +300,7 @@ export function activityCounts(
 
 function emptyText(t: Translator['t'], filter: PeopleFilter, people: number): string {
   if (people === 0) return t('audit.empty.nobody');
+  if (filter === 'external') return t('audit.empty.noExternal');
   return filter === 'downloaded' ? t('audit.empty.noDownloads') : t('audit.empty.noViews');
 }
 

@@ -1,11 +1,12 @@
 /**
- * The CSV export: one row per access record, times in the requester's zone and in UTC.
- * Cells that a spreadsheet would run as a formula are neutralised.
+ * The CSV export: one row per access record, times in the requester's zone and in UTC, and
+ * whether the person is outside the organisation (by their email). Cells that a spreadsheet
+ * would run as a formula are neutralised.
  */
 import { Readable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { DateTime } from 'luxon';
-import type { AccessRecord } from './types';
+import type { AccessRecord, ExternalTest } from './types';
 
 /** Characters that make Excel, Sheets or LibreOffice treat a cell as a formula. */
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -19,14 +20,22 @@ export function neutraliseCell(value: string): string {
 }
 
 export function csvHeader(zone: string): string[] {
-  return ['Name', 'Email', 'Viewed', 'Downloaded', `Access time (${zone})`, 'Access time (UTC)'];
+  return [
+    'Name',
+    'Email',
+    'Viewed',
+    'Downloaded',
+    `Access time (${zone})`,
+    'Access time (UTC)',
+    'external',
+  ];
 }
 
 /**
  * One CSV row for one access. Unreadable times are left empty rather than guessed.
- * @example csvRow(record, 'Europe/Berlin') // ['John', 'john@x', 'yes', 'no', '2020-07-13T19:05:35+02:00', '2020-07-13T17:05:35Z']
+ * @example csvRow(record, 'Europe/Berlin', isExternal) // ['John', 'john@x', 'yes', 'no', '2020-07-13T19:05:35+02:00', '2020-07-13T17:05:35Z', 'false']
  */
-export function csvRow(record: AccessRecord, zone: string): string[] {
+export function csvRow(record: AccessRecord, zone: string, isExternal: ExternalTest): string[] {
   const time = DateTime.fromISO(String(record.accessTime), { setZone: true });
   const local = time.isValid ? time.setZone(zone).toISO({ suppressMilliseconds: true }) : '';
   const utc = time.isValid ? time.toUTC().toISO({ suppressMilliseconds: true }) : '';
@@ -37,6 +46,7 @@ export function csvRow(record: AccessRecord, zone: string): string[] {
     record.downloaded ? 'yes' : 'no',
     local ?? '',
     utc ?? '',
+    String(isExternal(String(record.email ?? ''))),
   ];
 }
 
@@ -53,11 +63,15 @@ export function csvFileName(recordingId: string, now: number, zone: string): str
 /**
  * Streams the CSV (header first), one record at a time, so large reports never build one big
  * array of rows.
- * @example await text(accessCsv(records, 'UTC'))
+ * @example await text(accessCsv(records, 'UTC', externalTest([], 'hana@example.com')))
  */
-export function accessCsv(records: Iterable<AccessRecord>, zone: string): Readable {
+export function accessCsv(
+  records: Iterable<AccessRecord>,
+  zone: string,
+  isExternal: ExternalTest,
+): Readable {
   const rows = (function* () {
-    for (const record of records) yield csvRow(record, zone);
+    for (const record of records) yield csvRow(record, zone, isExternal);
   })();
   return Readable.from(rows).pipe(stringify({ header: true, columns: csvHeader(zone), bom: true }));
 }

@@ -62,7 +62,10 @@ export interface AccessReport {
   totals: AccessTotals;
 }
 
-export type PeopleFilter = 'everyone' | 'viewed' | 'downloaded';
+export type PeopleFilter = 'everyone' | 'viewed' | 'downloaded' | 'external';
+
+/** Whether an email is outside the organisation (see organisation.ts externalTest). */
+export type ExternalTest = (email: string) => boolean;
 
 export interface PeoplePage {
   rows: PersonAccess[];

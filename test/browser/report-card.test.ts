@@ -1,11 +1,15 @@
 /**
  * The report card on the chat page in real Chromium: paging the 2,500-record report forward
  * and back leaves one report card in the space, and at a phone's 400 px the card needs no
- * sideways scrolling and shows every button whole. Screenshots go to test-results/ (ignored
- * by git) for a person to look at.
+ * sideways scrolling and shows every button whole, also with the External filter and tags in
+ * each of the five languages. Screenshots go to test-results/ (ignored by git) for a person
+ * to look at.
  */
 import path from 'node:path';
+import { translatorFor } from '../../src/locales';
+import { externalTest } from '../../src/report/organisation';
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
+import type { TestStack } from '../helpers/stack';
 import { until } from '../helpers/until';
 import { buttonsCutOff, widths } from './helpers/card-layout';
 import { cardButton, ChatPage, visibleText } from './helpers/chat-page';
@@ -16,9 +20,10 @@ const PHONE_WIDTH = 400;
 
 let close: (() => Promise<void>) | undefined;
 let chat: ChatPage;
+let stack: TestStack;
 
 beforeAll(async () => {
-  ({ chat, close } = await openChatSession());
+  ({ chat, close, stack } = await openChatSession());
   await chat.actAs(HOST);
   await chat.openSpace('Recording Audit');
   await chat.send('connect');
@@ -85,4 +90,48 @@ describe('the report card on the chat page', () => {
       await chat.page.setViewportSize(viewport);
     }
   });
+
+  it.each(['en-US', 'de-DE', 'fr-FR', 'es-ES', 'ja-JP'])(
+    `%s: the External filter and tags fit ${PHONE_WIDTH} px too`,
+    async (locale) => {
+      const { t } = translatorFor(locale);
+      const recording = SEED_RECORDING_IDS.weekly;
+      const isExternal = externalTest([], HOST);
+      const everyone = new Set(
+        stack.running.sandbox.state.recordings
+          .get(recording)!
+          .accessRecords.map((r) => r.email.toLowerCase()),
+      );
+      const outside = new Set([...everyone].filter(isExternal));
+      expect(outside.size).toBeGreaterThan(0);
+      const viewport = chat.page.viewportSize() ?? { width: 1100, height: 800 };
+      await chat.page.setViewportSize({ width: PHONE_WIDTH, height: viewport.height });
+      try {
+        await chat.send(`locale ${locale}`);
+        await chat.botMessage(t('locale.set.title', { locale }));
+        await chat.send(`audit ${recording}`);
+        // This report's card, in this language (not an earlier one).
+        const card = await chat.botCard(t('audit.filterText.everyone', { count: everyone.size }));
+        expect(await buttonsCutOff(card)).toEqual([]);
+        // The press replaces this card with the filtered one.
+        await cardButton(card, t('audit.filterButton.external')).click();
+        const filtered = await chat.botCard(
+          t('audit.filterText.external', { count: outside.size }),
+        );
+        const tags = filtered.locator('.ac-textBlock', { hasText: t('audit.externalTag') });
+        // The positive filter button says "External" too; the tags are one per person.
+        expect(await tags.count()).toBeGreaterThanOrEqual(outside.size);
+        const cardWidths = await widths(filtered);
+        expect(cardWidths.scrollWidth).toBeLessThanOrEqual(cardWidths.clientWidth);
+        expect(await buttonsCutOff(filtered)).toEqual([]);
+        await chat.screenshotCard(
+          filtered,
+          path.join(RESULTS_DIR, `report-card-external-${locale}-400px.png`),
+        );
+      } finally {
+        await chat.page.setViewportSize(viewport);
+        await chat.send('locale auto');
+      }
+    },
+  );
 });

@@ -16,3 +16,6 @@ export function accessRecord(over: Partial<AccessRecord> = {}): AccessRecord {
     ...over,
   };
 }
+
+/** The organisation of card tests: the requester's own domain, example.com. */
+export const ORGANISATION = { domains: [], requesterEmail: 'host@example.com' } as const;

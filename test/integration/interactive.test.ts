@@ -144,7 +144,7 @@ describe('CSV export', () => {
       .trimEnd()
       .split('\n');
     expect(lines[0]).toBe(
-      'Name,Email,Viewed,Downloaded,Access time (America/Los_Angeles),Access time (UTC)',
+      'Name,Email,Viewed,Downloaded,Access time (America/Los_Angeles),Access time (UTC),external',
     );
     expect(lines).toHaveLength(2_501);
     expect(message.markdown).toContain('2,500 access rows');

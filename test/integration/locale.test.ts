@@ -83,8 +83,10 @@ describe('a person who writes German', () => {
       'Alle',
       'Gesehen',
       'Geladen',
+      'Extern',
       'CSV-Export (3 Zeilen)',
       'Aktualisieren',
+      'Beobachten',
     ]);
     // Rows: the counts labelled in German.
     expect(text).toContain('1 Aufruf, 1 Download');
@@ -148,7 +150,15 @@ describe('a person who writes Japanese', () => {
       expect(text).toContain(line);
     }
     expect(text).toContain('最終アクセス: 2020年8月18日 12:08 GMT-7');
-    expect(buttons(card)).toEqual(['全員', '視聴', 'ダウンロード', 'CSV を書き出す (3行)', '更新']);
+    expect(buttons(card)).toEqual([
+      '全員',
+      '視聴',
+      'ダウンロード',
+      '外部',
+      'CSV を書き出す (3行)',
+      '更新',
+      '監視',
+    ]);
 
     await ask('locale auto');
     const english = await ask(`audit ${SEED_RECORDING_IDS.example}`);

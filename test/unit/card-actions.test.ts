@@ -20,7 +20,7 @@ describe('report card buttons', () => {
 
   it('have a button per filter that shows it from page 1', () => {
     const { filters } = reportActions(view, 3);
-    for (const filter of ['everyone', 'viewed', 'downloaded'] as const) {
+    for (const filter of ['everyone', 'viewed', 'downloaded', 'external'] as const) {
       expect(parseCardAction(filters[filter])).toEqual({
         action: 'audit.page',
         ...view,

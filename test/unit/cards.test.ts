@@ -13,7 +13,7 @@ import { WORD_JOINER as WJ } from '../../src/report/escape';
 import { renderCard } from '../../src/cards';
 import type { AdaptiveCard } from '../../src/report/render-card';
 import type { AccessRecord } from '../../src/report/types';
-import { accessRecord } from '../helpers/access-records';
+import { accessRecord, ORGANISATION } from '../helpers/access-records';
 import { cardBytes, expectValidCard, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
 import { cardActions } from '../helpers/stack';
 
@@ -60,6 +60,7 @@ describe('audit card', () => {
   test('three people', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -103,8 +104,10 @@ describe('audit card', () => {
       'All',
       'Viewed',
       'Downloaded',
+      'External',
       'Export CSV (3 rows)',
       'Refresh',
+      'Watch',
     ]);
     const facts = (
       card.body.find((b) => (b as { type?: string }).type === 'FactSet') as { facts: unknown[] }
@@ -113,6 +116,7 @@ describe('audit card', () => {
       { title: 'People', value: '3' },
       { title: 'Viewed by', value: '2 people (2 views)' },
       { title: 'Downloaded by', value: '2 people (2 downloads)' },
+      { title: 'External people', value: '0 viewed, 0 downloaded' },
       { title: 'Accesses', value: '3' },
       { title: 'First access', value: 'Jul 13, 2020, 10:05 AM PDT' },
       { title: 'Last access', value: 'Jul 13, 2020, 10:20 AM PDT' },
@@ -124,6 +128,7 @@ describe('audit card', () => {
   test('no people: no header row, an explanation instead', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([]),
       zone,
@@ -135,23 +140,25 @@ describe('audit card', () => {
     expect(rowSets(card)).toHaveLength(0);
     expect(texts(card)).toContain('Nobody has viewed or downloaded this recording yet.');
     // Nothing to filter: no filter buttons.
-    expect(buttons(card)).toEqual(['Export CSV (0 rows)', 'Refresh']);
+    expect(buttons(card)).toEqual(['Export CSV (0 rows)', 'Refresh', 'Watch']);
     expect(texts(card)).toContain('(no topic)');
   });
 
-  test('a full page of very long names and emails, with buttons, stays under 16 KB; the rest are counted', () => {
+  test('a full page of very long names and emails, all external, with buttons, stays under 16 KB; the rest are counted', () => {
     const records = Array.from({ length: 40 }, (_, i) =>
       rec({
         topic: '*'.repeat(1000),
         recordingId: `${'a_'.repeat(64)}`,
         name: `${'Ŵ_*'.repeat(80)} ${i}`,
-        email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}example.com`,
+        // Outside the organisation: every row carries the External tag too.
+        email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}outside.example`,
         accessTime: i === 0 ? 'garbage' : `2020-07-13T17:${String(i).padStart(2, '0')}:35Z`,
         downloaded: i % 2 === 0,
       }),
     );
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(records),
       zone: { zone: 'America/Argentina/ComodRivadavia', phrase: 'from your command' },
@@ -161,9 +168,10 @@ describe('audit card', () => {
     expect(validateCard(card)).toEqual([]);
     expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
     expect(rowSets(card)).toHaveLength(DEFAULT_PAGE_SIZE);
+    expect(data.rows.every((row) => row.external)).toBe(true);
     expect(data.moreCount).toBe(40 - DEFAULT_PAGE_SIZE);
     expect(texts(card)).toContain(`…and ${40 - DEFAULT_PAGE_SIZE} more people`);
-    expect(texts(card)).toContain('Page 1 of 2 · 40 people');
+    expect(texts(card)).toContain(`Page 1 of ${Math.ceil(40 / DEFAULT_PAGE_SIZE)} · 40 people`);
     expect(data.facts.find((f) => f.title === 'Unreadable times')?.value).toBe(
       '1 access without a valid time',
     );
@@ -178,6 +186,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         messages: english(),
         report: aggregateAccess(records),
         zone,
@@ -204,6 +213,7 @@ describe('audit card', () => {
       'audit-report',
       buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         messages: english(),
         report: aggregateAccess(records),
         zone,
@@ -227,6 +237,7 @@ describe('audit card', () => {
   test('filter and page, with the filter buttons and the export of the filter', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -247,6 +258,7 @@ describe('audit card', () => {
     expect(data.moreCount).toBe(0);
     const none = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([rec({})]),
       zone,
@@ -258,16 +270,26 @@ describe('audit card', () => {
     // Filter buttons: the current one is positive, each applies at once from page 1.
     const card = renderCard('audit-report', data);
     expectValidCard(card);
-    const filterSet = card.body.find((b) => (b as { type?: string }).type === 'ActionSet') as {
+    // Two to a row, so each row fits a phone (see test/browser/report-card.test.ts).
+    const filterSets = card.body
+      .filter((b) => (b as { type?: string }).type === 'ActionSet')
+      .slice(0, 2) as Array<{
       actions: Array<{ title: string; style: string; data: Record<string, unknown> }>;
-    };
-    expect(filterSet.actions.map((a) => [a.title, a.style])).toEqual([
-      ['All', 'default'],
-      ['Viewed', 'default'],
-      ['Downloaded', 'positive'],
+    }>;
+    expect(filterSets.map((set) => set.actions.map((a) => [a.title, a.style]))).toEqual([
+      [
+        ['All', 'default'],
+        ['Viewed', 'default'],
+      ],
+      [
+        ['Downloaded', 'positive'],
+        ['External', 'default'],
+      ],
     ]);
-    for (const [i, filter] of (['everyone', 'viewed', 'downloaded'] as const).entries()) {
-      expect(filterSet.actions[i].data).toEqual({
+    const filterButtons = filterSets.flatMap((set) => set.actions);
+    const filters = ['everyone', 'viewed', 'downloaded', 'external'] as const;
+    for (const [i, filter] of filters.entries()) {
+      expect(filterButtons[i].data).toEqual({
         action: 'audit.page',
         recordingId: '4f914b1dfe3c4d11a61730f18c0f5387',
         filter,
@@ -283,7 +305,7 @@ describe('audit card', () => {
     expect(buttons(card)).not.toContain('Next ▶');
     // Webex shows at most 5 buttons in a row; this card keeps a few per row.
     expect(card.actions?.length).toBeLessThanOrEqual(5);
-    expect(buttons(card).length).toBeLessThanOrEqual(8);
+    expect(buttons(card).length).toBeLessThanOrEqual(10);
   });
 
   test("counts are labelled and plural-aware, in the person's language", () => {
@@ -308,6 +330,7 @@ describe('audit card', () => {
   test('markdown summary: same facts, bounded for huge topics', () => {
     const data = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess(spec),
       zone,
@@ -319,12 +342,13 @@ describe('audit card', () => {
         '**Recording audit**',
         'Topic: Quarterly review',
         'Recording ID: 4f914b1dfe3c4d11a61730f18c0f5387',
-        'People: 3 · Viewed by: 2 people (2 views) · Downloaded by: 2 people (2 downloads) · Accesses: 3 · First access: Jul 13, 2020, 10:05 AM PDT · Last access: Jul 13, 2020, 10:20 AM PDT',
+        'People: 3 · Viewed by: 2 people (2 views) · Downloaded by: 2 people (2 downloads) · External people: 0 viewed, 0 downloaded · Accesses: 3 · First access: Jul 13, 2020, 10:05 AM PDT · Last access: Jul 13, 2020, 10:20 AM PDT',
         'Times shown in America/Los\\_Angeles (from your Webex profile).',
       ].join('  \n'),
     );
     const huge = buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       messages: english(),
       report: aggregateAccess([rec({ topic: '李'.repeat(50_000) })]),
       zone,

@@ -11,7 +11,7 @@ import {
   type Catalogue,
 } from '../../src/report/i18n';
 import { renderCard } from '../../src/cards';
-import { accessRecord } from '../helpers/access-records';
+import { accessRecord, ORGANISATION } from '../helpers/access-records';
 import { cardBytes, MAX_CARD_BYTES, validateCard } from '../helpers/cards';
 import { cardActions } from '../helpers/stack';
 import { cardLines } from '../helpers/card-text';
@@ -171,6 +171,7 @@ describe('audit card in other languages', () => {
   const build = (locale: string, extra: Partial<Parameters<typeof buildAuditCardData>[0]> = {}) =>
     buildAuditCardData({
       requesterId: 'PERSON_ID',
+      organisation: ORGANISATION,
       report: aggregateAccess(records),
       zone: { zone: 'Europe/Berlin', phrase: 'from your settings', source: 'setting' },
       locale,
@@ -203,8 +204,10 @@ describe('audit card in other languages', () => {
       'Alle',
       'Gesehen',
       'Geladen',
+      'Extern',
       'CSV-Export (2 Zeilen)',
       'Aktualisieren',
+      'Beobachten',
     ]);
     expect(JSON.stringify(card)).not.toMatch(/Refresh|Everyone|Recording ID|Last access|Viewed/);
   });
@@ -216,13 +219,15 @@ describe('audit card in other languages', () => {
         accessRecord({
           topic: '*'.repeat(1000),
           name: `${'Ŵ_*'.repeat(80)} ${i}`,
-          email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}example.com`,
+          // Outside the organisation: every row carries the External tag too.
+          email: `${'x_y.'.repeat(40)}${i}@${'sub.'.repeat(20)}outside.example`,
           accessTime: i === 0 ? 'garbage' : `2020-07-13T17:${String(i % 60).padStart(2, '0')}:35Z`,
           downloaded: i % 2 === 0,
         }),
       );
       const data = buildAuditCardData({
         requesterId: 'PERSON_ID',
+        organisation: ORGANISATION,
         report: aggregateAccess(many),
         zone: { zone: 'America/Argentina/ComodRivadavia', phrase: '', source: 'command' },
         locale,
@@ -233,9 +238,11 @@ describe('audit card in other languages', () => {
       const card = renderCard('audit-report', data);
       expect(validateCard(card)).toEqual([]);
       expect(cardBytes(card)).toBeLessThan(MAX_CARD_BYTES);
-      // Refresh below; Previous and Next, the three filters and the export in the body.
-      expect(card.actions).toHaveLength(1);
-      expect(cardButtons(card)).toHaveLength(7);
+      expect(data.rows.length).toBeGreaterThan(0);
+      expect(data.rows.every((row) => row.external)).toBe(true);
+      // Refresh and Watch below; Previous and Next, the four filters and the export in the body.
+      expect(card.actions).toHaveLength(2);
+      expect(cardButtons(card)).toHaveLength(9);
     },
   );
 });

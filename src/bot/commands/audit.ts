@@ -9,6 +9,7 @@ import { aggregateAccess, filterRecords } from '../../report/aggregate';
 import { buildAuditCardData, buildAuditSummaryMarkdown } from '../../report/card-data';
 import { isReportCardFor, type ReportAction, type ReportView } from '../../report/card-actions';
 import { accessCsv, csvFileName } from '../../report/csv';
+import { externalTest } from '../../report/organisation';
 import { escapeMarkdown } from '../../report/escape';
 import { renderCard } from '../../cards';
 import { NotConnectedError, failureSummary, logFailure } from '../../errors';
@@ -194,7 +195,14 @@ async function reportReply(
   const { records, zone, locale } = await loadReport(ctx, view, options);
   const report = aggregateAccess(records);
   const messages = translatorFor(locale);
-  const data = buildAuditCardData({ report, zone, locale, messages, ...view });
+  const data = buildAuditCardData({
+    report,
+    zone,
+    locale,
+    messages,
+    ...view,
+    organisation: organisationOf(ctx),
+  });
   return { markdown: buildAuditSummaryMarkdown(data), card: renderCard('audit-report', data) };
 }
 
@@ -234,13 +242,25 @@ async function loadReport(
   return { records, zone, locale };
 }
 
+/** Who is inside the organisation for this requester (judged by email domains alone). */
+function organisationOf(ctx: CommandContext): {
+  domains: readonly string[];
+  requesterEmail: string;
+} {
+  return { domains: ctx.orgEmailDomains, requesterEmail: ctx.person.email };
+}
+
 /** Uploads the access records the card shows (its filter, every page) as a CSV file, privately. */
 async function sendCsv(ctx: CommandContext, view: ReportView): Promise<void> {
   const { records: all, zone, locale } = await loadReport(ctx, view, { fresh: false });
-  const records = filterRecords(all, view.filter);
+  const { domains, requesterEmail } = organisationOf(ctx);
+  const isExternal = externalTest(domains, requesterEmail);
+  const records = filterRecords(all, view.filter, isExternal);
   const { t } = translatorFor(locale);
   const chunks: Buffer[] = [];
-  for await (const chunk of accessCsv(records, zone.zone)) chunks.push(Buffer.from(chunk));
+  for await (const chunk of accessCsv(records, zone.zone, isExternal)) {
+    chunks.push(Buffer.from(chunk));
+  }
   const topic = all.find((r) => r.topic.trim())?.topic ?? '';
   const details = { count: records.length, zone: escapeMarkdown(zone.zone) };
   const what = topic

@@ -80,6 +80,8 @@ export interface CommandContext {
   about: ExplainContext;
   /** This person's watches (never another's). */
   watches: PersonWatches;
+  /** ORG_EMAIL_DOMAINS (empty: the person's own email domain is the organisation). */
+  orgEmailDomains: readonly string[];
   logger: Logger;
 }
 
@@ -165,6 +167,7 @@ export function createContext(
     recordsCache: recordsCache.forPerson(personId),
     about: {},
     watches,
+    orgEmailDomains: services.config.orgEmailDomains,
     logger,
   };
   return ctx;
