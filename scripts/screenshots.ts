@@ -134,11 +134,8 @@ async function main(): Promise<void> {
     await chat.send('locale de-DE');
     await chat.botMessage(/Sprache auf de-DE gesetzt/);
     await chat.send(`audit ${SEED_RECORDING_IDS.example}`);
-    const german = chat.page
-      .locator('.message[data-from="bot"] .card')
-      .filter({ hasText: 'Example Topic' })
-      .nth(1);
-    await german.waitFor({ timeout: 15_000 });
+    // The German report card, known by its German title (other cards name the topic too).
+    const german = await chat.botCard('Aufzeichnungsprüfung');
     await shot('report-de.png', (file) => chat.screenshotCard(german, file));
   } finally {
     await browser.close();
