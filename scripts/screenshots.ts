@@ -18,6 +18,7 @@ import { SEED_RECORDING_IDS } from '../src/sandbox/seed-recordings';
 import { progressMessage, setWidth } from '../test/browser/helpers/chat-layout';
 import { ChatPage } from '../test/browser/helpers/chat-page';
 import { launchChromium } from '../test/browser/helpers/chromium';
+import { addAccesses } from '../test/helpers/sandbox-access';
 import { startStack } from '../test/helpers/stack';
 
 const DOCS_DIR = path.resolve(process.cwd(), 'docs');
@@ -114,17 +115,9 @@ async function main(): Promise<void> {
     // A watch: a new download comes in, and the next poll tells the watcher privately.
     await chat.send(`watch ${SEED_RECORDING_IDS.example} for 7`);
     await chat.botCard('Watching Example Topic');
-    const added = await fetch(
-      `${stack.running.sandbox.baseUrl}/_sandbox/recordings/${SEED_RECORDING_IDS.example}/access`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify([
-          { email: 'eve@outside.example', name: 'Eve Outside', action: 'download' },
-        ]),
-      },
-    );
-    if (added.status !== 201) throw new Error(`adding an access answered ${added.status}`);
+    await addAccesses(stack.running.sandbox.baseUrl, SEED_RECORDING_IDS.example, [
+      { email: 'eve@outside.example', name: 'Eve Outside', action: 'download' },
+    ]);
     clock.advance(WATCH_INTERVAL_MS * 1.2);
     await stack.running.scheduler.wake();
     await chat.botCard('New download');

@@ -6,7 +6,6 @@
  * `always`; `disconnect` ends it. "Nothing was sent" is proved after the scheduler's round
  * and with the sandbox's deliveries idle, never by waiting.
  */
-import axios from 'axios';
 import { digestJobKey } from '../../src/bot/digest';
 import { SEED_RECORDING_IDS } from '../../src/sandbox/seed-recordings';
 import { ManualClock } from '../../src/scheduler/clock';
@@ -21,6 +20,7 @@ import {
   type SandboxUser,
   type TestStack,
 } from '../helpers/stack';
+import { addAccesses } from '../helpers/sandbox-access';
 
 jest.setTimeout(90_000);
 
@@ -56,29 +56,28 @@ beforeAll(async () => {
     await markRead(user);
   }
   // Downloads in the week by people outside example.com (the requesters' own domain).
-  await addAccess(SEED_RECORDING_IDS.weekly, {
-    email: 'eve@outside.example',
-    name: 'Eve Outsider',
-    action: 'download',
-    accessTime: '2024-11-08T10:00:00Z',
-  });
-  await addAccess(SEED_RECORDING_IDS.shared, {
-    email: 'ola@partner.example',
-    name: 'Ola Partner',
-    action: 'download',
-    accessTime: '2024-11-06T08:00:00Z',
-  });
+  const { baseUrl } = stack.running.sandbox;
+  await addAccesses(baseUrl, SEED_RECORDING_IDS.weekly, [
+    {
+      email: 'eve@outside.example',
+      name: 'Eve Outsider',
+      action: 'download',
+      accessTime: '2024-11-08T10:00:00Z',
+    },
+  ]);
+  await addAccesses(baseUrl, SEED_RECORDING_IDS.shared, [
+    {
+      email: 'ola@partner.example',
+      name: 'Ola Partner',
+      action: 'download',
+      accessTime: '2024-11-06T08:00:00Z',
+    },
+  ]);
 });
 
 afterAll(async () => {
   await stack?.close();
 });
-
-async function addAccess(recordingId: string, record: Record<string, string>): Promise<void> {
-  const url = `${stack.running.sandbox.baseUrl}/_sandbox/recordings/${recordingId}/access`;
-  const response = await axios.post(url, [record], { validateStatus: () => true });
-  expect(response.status).toBe(201);
-}
 
 /** Moves the clock to `ms`, runs the scheduler's round to its end, and lets deliveries settle. */
 async function advanceTo(ms: number): Promise<void> {

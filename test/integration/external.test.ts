@@ -18,6 +18,7 @@ import {
   type SandboxUser,
   type TestStack,
 } from '../helpers/stack';
+import { addAccesses } from '../helpers/sandbox-access';
 
 jest.setTimeout(60_000);
 
@@ -39,15 +40,7 @@ beforeAll(async () => {
   stack = await startStack({ ORG_EMAIL_DOMAINS: '' });
   host = stack.user('host@example.com');
   directRoom = await linkAccount(host);
-  const response = await fetch(
-    `${stack.running.sandbox.baseUrl}/_sandbox/recordings/${RECORDING}/access`,
-    {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(OUTSIDERS),
-    },
-  );
-  expect(response.status).toBe(201);
+  await addAccesses(stack.running.sandbox.baseUrl, RECORDING, OUTSIDERS);
 });
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { cardOf, cardText } from '../helpers/card-text';
 import { connectUrlOf, consent } from '../helpers/consent';
 import { botMessages, reportCounts, TEST_POSTGRES_URL, withSearchPath } from '../helpers/replicas';
 import { until } from '../helpers/until';
+import { addAccesses } from '../helpers/sandbox-access';
 
 jest.setTimeout(90_000);
 
@@ -155,19 +156,14 @@ it('sends each new access to its watcher exactly once', async () => {
   const rounds = 6;
   for (let round = 0; round < rounds; round++) {
     const accessTime = new Date(Math.floor(clock.now() / 1000) * 1000 - 60_000).toISOString();
-    const response = await fetch(`${sandbox.baseUrl}/_sandbox/recordings/${shared}/access`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify([
-        {
-          email: `d${round}@example.com`,
-          name: `Downloader ${round}`,
-          action: 'download',
-          accessTime,
-        },
-      ]),
-    });
-    expect(response.status).toBe(201);
+    await addAccesses(sandbox.baseUrl, shared, [
+      {
+        email: `d${round}@example.com`,
+        name: `Downloader ${round}`,
+        action: 'download',
+        accessTime,
+      },
+    ]);
     await pollOnBoth();
     // A round with nothing new in between: still nothing repeated.
     await pollOnBoth();

@@ -21,6 +21,8 @@ import {
   type TestStack,
 } from '../helpers/stack';
 import { until } from '../helpers/until';
+import { addAccesses as addSandboxAccesses } from '../helpers/sandbox-access';
+import type { AccessInput as NewAccess } from '../../src/sandbox/access-input';
 
 jest.setTimeout(60_000);
 
@@ -75,23 +77,8 @@ async function elapse(ms: number): Promise<void> {
 /** Past one poll of every watch (interval plus its most jitter). */
 const nextPoll = () => elapse(INTERVAL_S * 1.2 * 1000);
 
-interface NewAccess {
-  email: string;
-  name: string;
-  action: 'view' | 'download';
-  accessTime?: string;
-}
-
 async function addAccesses(recordingId: string, accesses: NewAccess[]): Promise<void> {
-  const response = await fetch(
-    `${stack.running.sandbox.baseUrl}/_sandbox/recordings/${recordingId}/access`,
-    {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(accesses),
-    },
-  );
-  expect(response.status).toBe(201);
+  await addSandboxAccesses(stack.running.sandbox.baseUrl, recordingId, accesses);
 }
 
 /** One new access of `recordingId`. */
