@@ -21,7 +21,8 @@ import { UsageLog } from './bot/usage-log';
 import { Watches } from './bot/watches';
 import { Inbox } from './inbox/inbox';
 import { systemClock, type Clock } from './scheduler/clock';
-import { Scheduler } from './scheduler/scheduler';
+import { DEFAULT_SCHEDULER_POLL_MS, Scheduler } from './scheduler/scheduler';
+import { keepWebhooks } from './bot/webhook-upkeep';
 import type { BotServices } from './bot/services';
 import { preloadCardTemplates } from './cards';
 import { ExpressReceiver, WEBHOOK_PATH } from './server/express-receiver';
@@ -109,6 +110,8 @@ export async function startApp({
       metrics,
       clock,
       holder: replicaId,
+      // Polled at least twice per reconcile interval, so a reconcile is never late by more.
+      pollMs: Math.min(DEFAULT_SCHEDULER_POLL_MS, (config.webhookReconcileSeconds * 1000) / 2),
       drainMs: config.shutdownGraceSeconds * 1000,
     });
     const services = buildServices(
@@ -169,8 +172,6 @@ export async function startApp({
       onMessage: (message) => dispatcher.onMessage(message),
       onCardAction: (action) => dispatcher.onCardAction(action),
       onBotAdded: (added) => dispatcher.onBotAdded(added),
-      leases: openedStore,
-      webhookReconcileMs: config.webhookReconcileSeconds * 1000,
       metrics,
     });
     runtime = started;
@@ -182,6 +183,12 @@ export async function startApp({
       },
     });
     await services.usageLog.schedulePruning(scheduler);
+    await keepWebhooks({
+      scheduler,
+      reconciler: started.webhooks,
+      intervalMs: config.webhookReconcileSeconds * 1000,
+      logger,
+    });
     scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
 

@@ -30,7 +30,7 @@ export interface Config {
   logLevel: string;
   /** How long SIGTERM waits for in-flight work before handing it to another replica. */
   shutdownGraceSeconds: number;
-  /** How often the leading replica reconciles the webhooks. */
+  /** How often the webhooks are reconciled (a scheduled job, one replica at a time). */
   webhookReconcileSeconds: number;
   /** ORG_EMAIL_DOMAINS, lowercased; empty: the requester's own domain is the organisation. */
   orgEmailDomains: string[];

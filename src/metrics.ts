@@ -22,8 +22,6 @@ export interface Metrics {
    * target, secret or status fixed), removed (a duplicate of ours), failed (a run that failed).
    */
   webhookReconciles: Counter<'outcome'>;
-  /** 1 while this replica holds the webhook lease (and reconciles), else 0. */
-  webhookLeader: Gauge;
   /** Events stored and not yet done, by status (pending, claimed). */
   inboxEvents: Gauge<'status'>;
   /** Age of the oldest event not yet done; 0 when there is none. */
@@ -76,11 +74,6 @@ export function createMetrics(sources: { inboxDepth?: InboxDepthSource } = {}): 
       name: 'audit_bot_webhook_reconciles_total',
       help: 'Webhook reconciliation by outcome (ok, created, updated, removed, failed)',
       labelNames: ['outcome'],
-      registers: [registry],
-    }),
-    webhookLeader: new Gauge({
-      name: 'audit_bot_webhook_leader',
-      help: '1 while this replica leads webhook reconciliation, else 0',
       registers: [registry],
     }),
     inboxEvents: new Gauge({

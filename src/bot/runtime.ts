@@ -16,8 +16,6 @@ import {
 } from './framework';
 import { stripMention } from './mention';
 import type { Metrics } from '../metrics';
-import type { Store } from '../store/store';
-import { WebhookKeeper } from './webhook-keeper';
 import { WebhookReconciler } from './webhooks';
 import { isPostRetryable, ReplyNotPostedError, tallyReplies } from './reply-tally';
 
@@ -82,11 +80,7 @@ export interface BotRuntimeOptions {
   onCardAction: (action: IncomingCardAction) => Promise<void>;
   /** The bot was added to a group space (never a 1:1: there the person's message is answered). */
   onBotAdded?: (added: BotAddedToSpace) => Promise<void>;
-  /** Holds the lease that picks the one replica reconciling the webhooks. */
-  leases: Pick<Store, 'claimLeadership' | 'releaseLeadership'>;
-  /** How often the leading replica reconciles the webhooks (WEBHOOK_RECONCILE_SECONDS). */
-  webhookReconcileMs: number;
-  metrics?: Pick<Metrics, 'webhookReconciles' | 'webhookLeader'>;
+  metrics?: Pick<Metrics, 'webhookReconciles'>;
 }
 
 /** Resources whose events are someone asking the bot something. */
@@ -110,8 +104,8 @@ export class BotRuntime {
   private constructor(
     private readonly options: BotRuntimeOptions,
     private readonly adapter: FrameworkAdapter,
-    private readonly reconciler: WebhookReconciler,
-    private readonly keeper: WebhookKeeper,
+    /** Keeps this deployment's webhooks; run by the scheduler's reconcile job (webhook-upkeep.ts). */
+    readonly webhooks: WebhookReconciler,
   ) {}
 
   get identity(): BotIdentity {
@@ -119,8 +113,8 @@ export class BotRuntime {
   }
 
   /**
-   * Starts the framework in webhook mode; if this replica wins the webhook lease, its first
-   * reconcile is done when this resolves (a failed one is retried in the background).
+   * Starts the framework in webhook mode. It creates no webhooks: the scheduler's reconcile
+   * job does, on {@link webhooks}.
    * @example const runtime = await BotRuntime.start({ apiUrl, botToken, ... });
    */
   static async start(options: BotRuntimeOptions): Promise<BotRuntime> {
@@ -146,15 +140,7 @@ export class BotRuntime {
       logger: options.logger,
       metrics: options.metrics,
     });
-    const keeper = new WebhookKeeper({
-      reconciler,
-      store: options.leases,
-      intervalMs: options.webhookReconcileMs,
-      logger: options.logger,
-      metrics: options.metrics,
-    });
-    runtime = new BotRuntime(options, adapter, reconciler, keeper);
-    await keeper.start();
+    runtime = new BotRuntime(options, adapter, reconciler);
     return runtime;
   }
 
@@ -179,17 +165,11 @@ export class BotRuntime {
 
   /** True when both webhooks exist and are active (whichever replica keeps them). */
   webhooksReady(): Promise<boolean> {
-    return this.reconciler.ready();
+    return this.webhooks.ready();
   }
 
-  /** True while this replica leads webhook reconciliation. */
-  get leadsWebhooks(): boolean {
-    return this.keeper.isLeader;
-  }
-
-  /** Stops taking events and gives up the webhook lease; the webhooks stay. */
+  /** Stops taking events; the webhooks stay. */
   async stop(): Promise<void> {
-    await this.keeper.stop();
     await this.adapter.stop();
   }
 

@@ -71,7 +71,10 @@ export interface SchedulerOptions {
   holder?: string;
   /** How often the loop looks for due jobs. Default 5 s. */
   pollMs?: number;
-  /** How long a claim lasts; renewed every third of it while the job runs. Default 2 min. */
+  /**
+   * How long a claim lasts; renewed every third of it while the job runs, so it only bounds
+   * how late a job is after its replica crashed mid-run. Default 30 s.
+   */
   leaseMs?: number;
   /** Jobs this replica runs at once. Default 2. */
   concurrency?: number;
@@ -88,6 +91,9 @@ export class JobInterruptedError extends Error {
     this.name = 'JobInterruptedError';
   }
 }
+
+/** How often the loop looks for due jobs unless told otherwise. */
+export const DEFAULT_SCHEDULER_POLL_MS = 5_000;
 
 /** How much of a failure's message is kept on the row. */
 const ERROR_KEPT_CHARS = 500;
@@ -212,13 +218,13 @@ export class Scheduler {
   }
 
   private get leaseMs(): number {
-    return this.options.leaseMs ?? 120_000;
+    return this.options.leaseMs ?? 30_000;
   }
 
   private loop(): void {
     void this.wake().finally(() => {
       if (this.stopped) return;
-      this.timer = setTimeout(() => this.loop(), this.options.pollMs ?? 5_000);
+      this.timer = setTimeout(() => this.loop(), this.options.pollMs ?? DEFAULT_SCHEDULER_POLL_MS);
       this.timer.unref();
     });
   }

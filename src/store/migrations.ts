@@ -67,7 +67,7 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     name: 'leader leases',
     statements: [
-      // One row per named lease (e.g. 'webhooks'); see claimLeadership.
+      // One row per named lease; unused since version 10 (the scheduler's jobs have leases).
       `CREATE TABLE leader_leases (
         name TEXT PRIMARY KEY,
         holder TEXT NOT NULL,
@@ -202,6 +202,14 @@ export const MIGRATIONS: readonly Migration[] = [
         all_hosts INTEGER NOT NULL,
         created_at BIGINT NOT NULL
       )`,
+    ],
+  },
+  {
+    version: 10,
+    name: 'webhook upkeep on the scheduler',
+    statements: [
+      // The webhook reconcile is a scheduled job now; its lease is that job's.
+      `DROP TABLE leader_leases`,
     ],
   },
 ];

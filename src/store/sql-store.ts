@@ -14,7 +14,6 @@ import {
   joinScopes,
   type CachedProfileTimezone,
   type DigestSubscription,
-  type LeadershipClaim,
   type ClaimedInboxEvent,
   type InboxClaim,
   type InboxDepth,
@@ -147,20 +146,6 @@ export class SqlStore implements Store {
       `UPDATE accounts SET ${CLEAR_CLAIM} WHERE person_id = ? AND refresh_claim = ?`,
       [personId, claimId],
     );
-  }
-
-  async claimLeadership(c: LeadershipClaim): Promise<boolean> {
-    const { changes } = await this.db.run(
-      `INSERT INTO leader_leases (name, holder, expires_at) VALUES (?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-       WHERE leader_leases.holder = excluded.holder OR leader_leases.expires_at <= ?`,
-      [c.name, c.holder, c.until, c.now],
-    );
-    return changes > 0;
-  }
-
-  async releaseLeadership(name: string, holder: string): Promise<void> {
-    await this.db.run('DELETE FROM leader_leases WHERE name = ? AND holder = ?', [name, holder]);
   }
 
   async saveOAuthState(s: OAuthState): Promise<void> {

@@ -31,19 +31,6 @@ export interface RefreshClaim {
   until: number;
 }
 
-/**
- * A named lease held by one process at a time (e.g. `webhooks`: which replica reconciles the
- * webhooks), asked for by {@link Store.claimLeadership}.
- */
-export interface LeadershipClaim {
-  name: string;
-  /** Unique to one process run. */
-  holder: string;
-  now: number;
-  /** When the lease lapses unless renewed (its holder crashed or hangs). */
-  until: number;
-}
-
 /** A pending OAuth authorization, keyed by the random `state` sent to Webex. */
 export interface OAuthState {
   state: string;
@@ -254,14 +241,6 @@ export interface Store {
   claimAccountRefresh(claim: RefreshClaim): Promise<boolean>;
   /** Drops the claim if it is still `claimId`'s (a refresh that failed), so nobody waits for it. */
   releaseAccountRefresh(personId: string, claimId: string): Promise<void>;
-
-  /**
-   * Takes or renews the named lease until `claim.until`, in one conditional upsert: true when
-   * `claim.holder` holds it now (it was free, lapsed at `claim.now`, or already its own).
-   */
-  claimLeadership(claim: LeadershipClaim): Promise<boolean>;
-  /** Gives the lease up at once if `holder` still holds it, so another process takes over. */
-  releaseLeadership(name: string, holder: string): Promise<void>;
 
   saveOAuthState(state: OAuthState): Promise<void>;
   /**

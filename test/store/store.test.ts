@@ -283,45 +283,6 @@ describe.each(adapters)('Store ($name)', (adapter) => {
     });
   });
 
-  describe('leader leases', () => {
-    it('has one holder at a time, renewed by it and taken over once it lapses', async () => {
-      const name = id('lease');
-      const claim = (holder: string, now: number) =>
-        store.claimLeadership({ name, holder, now, until: now + 1000 });
-      expect(await claim('a', T0)).toBe(true);
-      expect(await claim('b', T0 + 10)).toBe(false);
-      expect(await claim('a', T0 + 500)).toBe(true); // renewed until T0 + 1500
-      expect(await claim('b', T0 + 1200)).toBe(false);
-      expect(await claim('b', T0 + 1499)).toBe(false); // a's renewal still holds
-      expect(await claim('b', T0 + 1500)).toBe(true);
-      expect(await claim('a', T0 + 1600)).toBe(false);
-      expect(await claim('c', T0 + 2499)).toBe(false);
-      expect(await claim('c', T0 + 2500)).toBe(true); // b's lapsed
-    });
-
-    it('is free at once when its holder releases it, and only its holder can', async () => {
-      const name = id('lease');
-      expect(await store.claimLeadership({ name, holder: 'a', now: T0, until: T0 + 60_000 })).toBe(
-        true,
-      );
-      const claimBy = (holder: string) =>
-        store.claimLeadership({ name, holder, now: T0 + 1, until: T0 + 60_000 });
-      await store.releaseLeadership(name, 'b');
-      expect(await claimBy('c')).toBe(false); // still a's
-      await store.releaseLeadership(name, 'a');
-      expect(await claimBy('b')).toBe(true); // free long before it would lapse
-    });
-
-    it('gives one winner to claims racing for a free lease', async () => {
-      const name = id('lease');
-      const holders = ['a', 'b', 'c', 'd', 'e'];
-      const won = await Promise.all(
-        holders.map((holder) => store.claimLeadership({ name, holder, now: T0, until: T0 + 1000 })),
-      );
-      expect(won.filter(Boolean)).toHaveLength(1);
-    });
-  });
-
   describe('inbox', () => {
     const FAR = 10 ** 15;
     /** Settles and prunes whatever earlier tests left, so each test sees only its events. */
