@@ -229,20 +229,26 @@ export class Scheduler {
     });
   }
 
+  /**
+   * Claims due jobs one at a time and runs up to `concurrency` at once, until none is due. A
+   * failed claim ends the round: a store that refuses writes gets one claim per poll (on
+   * SQLite each waits out the busy timeout, holding up everything else in the process).
+   */
   private async round(): Promise<void> {
-    const workers = Array.from({ length: this.options.concurrency ?? 2 }, async () => {
-      while (await this.tracked(this.step()));
-    });
-    await Promise.all(workers);
-  }
-
-  /** Claims and runs one job; false when none was due (or the scheduler is stopping). */
-  private async step(): Promise<boolean> {
-    const job = await this.claim();
-    // Claimed while stopping: stop() hands it back once this claim has settled.
-    if (!job || this.stopping.signal.aborted) return false;
-    await this.run(job);
-    return true;
+    const concurrency = this.options.concurrency ?? 2;
+    const runs = new Set<Promise<void>>();
+    for (;;) {
+      if (runs.size >= concurrency) {
+        await Promise.race(runs);
+        continue;
+      }
+      const job = await this.tracked(this.claim());
+      // Claimed while stopping: stop() hands it back once this claim has settled.
+      if (!job || this.stopping.signal.aborted) break;
+      const run: Promise<void> = this.tracked(this.run(job)).finally(() => runs.delete(run));
+      runs.add(run);
+    }
+    await Promise.all(runs);
   }
 
   /** stop() waits for claims and runs in progress, so none lands after it hands jobs back. */

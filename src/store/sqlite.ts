@@ -6,6 +6,9 @@ import type { Row } from './rows';
 import type { SqlDriver, SqlSession, SqlValue } from './sql-driver';
 import { SqlStore } from './sql-store';
 
+/** How long a write waits for another process's lock on the file. */
+export const SQLITE_BUSY_TIMEOUT_MS = 1_000;
+
 /**
  * The embedded store (better-sqlite3). One file in WAL mode; migrations run on open.
  *
@@ -18,7 +21,10 @@ export class SqliteStore extends SqlStore {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const db = new Database(path);
     if (path !== ':memory:') db.pragma('journal_mode = WAL');
-    db.pragma('busy_timeout = 5000');
+    // The driver is synchronous: waiting for another process's lock stalls this whole process
+    // (webhook answers included), so the wait is short. Writes take milliseconds; a lock held
+    // longer (a stuck process, a backup) fails the write, which the callers report or retry.
+    db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
     const driver = new SqliteDriver(db);
     try {
       await driver.transaction(applyMigrations);

@@ -44,6 +44,11 @@ export async function recordingProxy(botPort: () => number): Promise<RecordingPr
         },
       );
       forward.on('error', () => {
+        // The connection broke after the bot answered: that answer is what Webex got.
+        if (res.headersSent) {
+          res.destroy();
+          return;
+        }
         if (isDelivery) deliveries.push({ body, headers: req.headers, status: 'no answer' });
         res.writeHead(502).end();
       });

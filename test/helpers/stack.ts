@@ -16,6 +16,8 @@ export type { SandboxMessage };
 
 export class SandboxUser {
   readonly api: AxiosInstance;
+  /** When each message this user has listed was created: a message deleted since still marks a place. */
+  private readonly createdAt = new Map<string, string>();
 
   constructor(
     readonly stack: TestStack,
@@ -57,6 +59,7 @@ export class SandboxUser {
       params: { roomId, max: 100 },
     });
     if (response.status !== 200) throw new Error(`GET /messages failed: ${response.status}`);
+    for (const m of response.data.items) this.createdAt.set(m.id, m.created);
     return response.data.items.slice().reverse();
   }
 
@@ -93,14 +96,26 @@ export class SandboxUser {
     let seen: SandboxMessage[] = [];
     while (Date.now() < deadline) {
       const all = await this.messages(roomId);
-      const start = after ? all.findIndex((m) => m.id === after) + 1 : 0;
-      seen = all.slice(start).filter((m) => m.personId === this.stack.file.bot.id);
+      seen = this.listedAfter(all, after).filter((m) => m.personId === this.stack.file.bot.id);
       if (seen.length >= count) return seen;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     throw new Error(
       `expected ${count} bot message(s) in room, got ${seen.length}: ${JSON.stringify(seen.map((m) => m.markdown ?? m.text))}`,
     );
+  }
+
+  /**
+   * The messages after `after`: by position while it is listed, by creation time once it is
+   * gone (the bot deletes a report card it replaced).
+   */
+  private listedAfter(all: SandboxMessage[], after: string | undefined): SandboxMessage[] {
+    if (!after) return all;
+    const index = all.findIndex((m) => m.id === after);
+    if (index >= 0) return all.slice(index + 1);
+    const created = this.createdAt.get(after);
+    if (created === undefined) throw new Error(`message ${after} was never seen in this room`);
+    return all.filter((m) => m.created > created);
   }
 
   /**
