@@ -27,3 +27,12 @@ export interface SandboxEvent {
 export interface EventSink {
   publish(event: SandboxEvent): void;
 }
+
+/**
+ * One sink that publishes to each of `sinks` in turn (webhooks and websockets hear the same
+ * events).
+ * @example new SandboxWorld(state, allSinks(webhooks, sockets))
+ */
+export function allSinks(...sinks: EventSink[]): EventSink {
+  return { publish: (event) => sinks.forEach((sink) => sink.publish(event)) };
+}

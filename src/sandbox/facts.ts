@@ -17,6 +17,8 @@ export interface SandboxFacts {
   }>;
   rooms: Array<{ id: string; title: string; type: 'direct' | 'group'; memberEmails: string[] }>;
   recordings: Array<{ id: string; topic: string; hostEmail: string; accessRecords: number }>;
+  /** The service catalog for the SDK's websocket mode (`U2C_SERVICE_URL`); set by the server. */
+  u2cUrl?: string;
 }
 
 /**

@@ -20,6 +20,15 @@
  *                                   {"fanOut":["http://127.0.0.1:A","http://127.0.0.1:B"]}
  *                                   sends each to both origins (the webhook's path kept)
  *   DELETE /_sandbox/delivery       back to one delivery to the targetUrl
+ *   GET    /_sandbox/devices        WDM device registrations (every person's), each with its
+ *                                   webSocketUrl and whether its socket is connected
+ *   POST   /_sandbox/devices/stale  {"token"|"email"|"deviceId"?}: those devices get a new
+ *                                   webSocketUrl; connecting to the old one is refused (4404)
+ *   GET    /_sandbox/sockets        live Mercury sockets and counters {opened, authorized,
+ *                                   refused, delivered, acked, missed, dropped, pongs}
+ *   POST   /_sandbox/sockets/drop   {"token"|"email"|"deviceId"?, "code"?, "reason"?,
+ *                                   "terminate"?}: closes those live sockets (default 1001;
+ *                                   terminate: no handshake, 1006); the SDK reconnects
  *
  * A FaultRule names a `route`: `*` (every API call), `GET /v1/messages` (one method and path),
  * or a path alone (any method). Paths match exactly or as a prefix at a `/` boundary, and a

@@ -6,6 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SandboxPerson, SandboxState } from './state';
 import { webexId, type WebexIdType } from './state';
+import { uuidOf } from './mercury/ids';
 import { SandboxWorld } from './world';
 
 /** The seeded accounts' emails, for tests and the recordings seed. */
@@ -63,14 +64,30 @@ export function stableUuid(name: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-/** A random bearer token. Hex only: the framework skips the service catalog only without `_`. */
-export function newToken(): string {
-  return randomBytes(32).toString('hex');
+/** How seeded tokens look (see SandboxOptions.tokenStyle). */
+export type TokenStyle = 'hex' | 'webex';
+
+/**
+ * A random bearer token. `hex`: the framework skips the service catalog only without `_`.
+ * `webex`: `<hex>_<cluster>_<orgUuid>`, the shape of Webex's tokens, whose last part the SDK
+ * reads as the org (@webex/webex-core credentials.js `extractOrgIdFromUserToken`) to ask U2C for
+ * its catalog.
+ * @example newToken('webex', state.orgId) // 'e3b0…_SBX1_6f1c…'
+ */
+export function newToken(style: TokenStyle = 'hex', orgId = ''): string {
+  const hex = randomBytes(32).toString('hex');
+  if (style === 'hex') return hex;
+  return `${hex}_SBX1_${uuidOf(orgId)}`;
 }
 
-function addPerson(state: SandboxState, person: SandboxPerson, kind: 'personal' | 'bot'): string {
+function addPerson(
+  state: SandboxState,
+  person: SandboxPerson,
+  kind: 'personal' | 'bot',
+  style: TokenStyle,
+): string {
   state.people.set(person.id, person);
-  const token = newToken();
+  const token = newToken(style, state.orgId);
   state.tokens.set(token, { token, personId: person.id, scopes: ['spark:all'], kind });
   return token;
 }
@@ -79,7 +96,11 @@ function addPerson(state: SandboxState, person: SandboxPerson, kind: 'personal' 
  * Fills an empty state with the seed and returns the bot, its token and the people.
  * @example const { botToken } = seedSandbox(new SandboxState());
  */
-export function seedSandbox(state: SandboxState): SeedResult {
+export function seedSandbox(
+  state: SandboxState,
+  options: { tokenStyle?: TokenStyle } = {},
+): SeedResult {
+  const style = options.tokenStyle ?? 'hex';
   const bot: SandboxPerson = {
     id: webexId('PEOPLE', stableUuid(`person:${SEED_EMAILS.bot}`)),
     emails: [SEED_EMAILS.bot],
@@ -90,7 +111,7 @@ export function seedSandbox(state: SandboxState): SeedResult {
     created: SEED_TIME,
     admin: false,
   };
-  const botToken = addPerson(state, bot, 'bot');
+  const botToken = addPerson(state, bot, 'bot', style);
   const people = SEED_PEOPLE.map((seed) => {
     const person: SandboxPerson = {
       id: webexId('PEOPLE', stableUuid(`person:${seed.email}`)),
@@ -105,7 +126,7 @@ export function seedSandbox(state: SandboxState): SeedResult {
       timezone: seed.timezone,
       admin: seed.admin ?? false,
     };
-    addPerson(state, person, 'personal');
+    addPerson(state, person, 'personal', style);
     return person;
   });
 

@@ -2,25 +2,33 @@
  * The embedded Webex emulator: an Express server on loopback that answers the parts of Webex's
  * REST API the bot framework, the `webex` SDK and our bot use, under `/v1`, plus a control API
  * under `/_sandbox` (see faults.ts) for tests and benchmarks, and a chat page at `/` (see chat/).
+ * For the SDK's websocket mode it also serves the service catalog (`/u2c`), device
+ * registrations (`/wdm`) and the Mercury websocket (see mercury/).
  */
 import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Express } from 'express';
 import { chatRouter } from './chat/router';
 import { sandboxFacts, type SandboxFacts } from './facts';
+import { allSinks } from './events';
 import { FaultInjector } from './faults';
 import { sendWebexError, trackingIds } from './http';
+import { SERVICE_PATHS } from './mercury/catalog';
+import { MercuryHub } from './mercury/hub';
 import { attachmentActionsRouter } from './routes/attachment-actions';
 import { contentsRouter } from './routes/contents';
 import type { RouteContext } from './routes/context';
 import { controlRouter } from './routes/control';
+import { devicesRouter } from './routes/devices';
 import { membershipsRouter } from './routes/memberships';
 import { messagesRouter } from './routes/messages';
 import { oauthRouter } from './routes/oauth';
 import { peopleRouter } from './routes/people';
 import { recordingsRouter } from './routes/recordings';
 import { roomsRouter } from './routes/rooms';
+import { socketControlRouter } from './routes/socket-control';
+import { u2cRouter } from './routes/u2c';
 import { webhooksRouter } from './routes/webhooks';
-import { seedSandbox } from './seed';
+import { seedSandbox, type TokenStyle } from './seed';
 import { seedRecordings } from './seed-recordings';
 import { SandboxState } from './state';
 import { WebhookDispatcher } from './webhook-delivery';
@@ -43,6 +51,13 @@ export interface SandboxOptions {
    * Date.now.
    */
   now?: () => number;
+  /**
+   * How seeded tokens look. `hex` (the default): the SDK never asks for a service catalog,
+   * enough for webhook mode. `webex`: `<hex>_<cluster>_<orgUuid>` like Webex's, from which the
+   * SDK reads the org to fetch its catalog: websocket mode needs it (with U2C_SERVICE_URL set
+   * to {@link Sandbox.u2cUrl}, else the SDK asks Cisco's U2C).
+   */
+  tokenStyle?: TokenStyle;
 }
 
 export interface Sandbox {
@@ -58,6 +73,10 @@ export interface Sandbox {
   botToken: string;
   /** Webhook delivery counters, and `idle()` to wait for deliveries in flight. */
   webhooks: WebhookDispatcher;
+  /** The Mercury websocket: counters, `drop()`, and `idle()` to wait for unacknowledged frames. */
+  sockets: MercuryHub;
+  /** `http://127.0.0.1:PORT/u2c/api/v1`: what the SDK's `U2C_SERVICE_URL` must be for websocket mode. */
+  u2cUrl: string;
   /** `METHOD /path` of requests no route handled (answered 404), newest last. */
   unhandledRequests: string[];
   close(): Promise<void>;
@@ -88,6 +107,8 @@ function buildApp(
   ctx: RouteContext,
   faults: FaultInjector,
   dispatcher: WebhookDispatcher,
+  hub: MercuryHub,
+  facts: () => SandboxFacts,
   unhandled: string[],
   log: (message: string) => void,
   now: () => number,
@@ -101,7 +122,7 @@ function buildApp(
     controlRouter({
       state,
       faults,
-      facts: () => sandboxFacts(state),
+      facts,
       deliveries: () => ({ ...dispatcher.stats }),
       delivery: {
         get: () => dispatcher.deliverySettings(),
@@ -111,7 +132,8 @@ function buildApp(
       now,
     }),
   );
-  app.use('/v1', faults.middleware());
+  app.use('/_sandbox', socketControlRouter(state, hub));
+  app.use(['/v1', SERVICE_PATHS.wdm, SERVICE_PATHS.u2c], faults.middleware());
   app.use('/v1', express.json({ limit: '5mb' }));
   for (const router of [
     peopleRouter(ctx),
@@ -126,6 +148,8 @@ function buildApp(
   ]) {
     app.use('/v1', router);
   }
+  app.use(u2cRouter(state));
+  app.use(devicesRouter({ state, closeSocketsOf: (deviceId) => closeSocketsOf(hub, deviceId) }));
   // The browser chat page for the sandbox's users (src/sandbox/chat/).
   app.use('/', chatRouter());
   app.use((req, res) => {
@@ -139,6 +163,11 @@ function buildApp(
   return app;
 }
 
+/** A deleted device's socket stops for good (4404: its registration is gone). */
+function closeSocketsOf(hub: MercuryHub, deviceId: string): void {
+  hub.drop({ deviceId }, { code: 4404, reason: 'Device unregistered' });
+}
+
 /**
  * Starts a seeded sandbox on loopback.
  * @example
@@ -150,16 +179,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const log = options.log ?? ((message: string) => process.stderr.write(`${message}\n`));
   const state = new SandboxState();
   const dispatcher = new WebhookDispatcher(state, log);
-  const world = new SandboxWorld(state, dispatcher);
+  const hub = new MercuryHub(state, log);
+  const world = new SandboxWorld(state, allSinks(dispatcher, hub));
   const faults = new FaultInjector(state);
   const unhandled: string[] = [];
   let botToken = '';
   const now = options.now ?? Date.now;
   if (options.seed ?? true) {
-    botToken = seedSandbox(state).botToken;
+    botToken = seedSandbox(state, { tokenStyle: options.tokenStyle }).botToken;
     seedRecordings(state, { now: now() });
   }
-  const app = buildApp({ state, world }, faults, dispatcher, unhandled, log, now);
+  // Known once listening; the facts only go out after that.
+  let u2cUrl = '';
+  const facts = () => ({ ...sandboxFacts(state), u2cUrl });
+  const app = buildApp({ state, world }, faults, dispatcher, hub, facts, unhandled, log, now);
 
   const host = options.host ?? '127.0.0.1';
   const server = app.listen(options.port ?? 0, host);
@@ -170,19 +203,24 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') ? `[${host}]` : host;
   const baseUrl = `http://${urlHost}:${port}`;
+  u2cUrl = `${baseUrl}${SERVICE_PATHS.u2c}`;
+  hub.attach(server);
 
   return {
     state,
     apiUrl: `${baseUrl}/v1`,
     baseUrl,
     port,
-    facts: () => sandboxFacts(state),
+    facts,
     faults,
     botToken,
     webhooks: dispatcher,
+    sockets: hub,
+    u2cUrl,
     unhandledRequests: unhandled,
     close: async () => {
       faults.dispose();
+      await hub.close();
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

@@ -147,6 +147,22 @@ export interface SandboxRecording {
   accessRecords: SandboxAccessRecord[];
 }
 
+/**
+ * A device registration (WDM), as the `webex` SDK makes one to open the Mercury websocket.
+ * Its socket key is the part of its webSocketUrl that names it; a new key makes the old URL
+ * stale.
+ */
+export interface SandboxDevice {
+  /** UUID; the device's URL ends with it. */
+  id: string;
+  personId: string;
+  /** What the client registered with (`name`, `deviceType`, `model`, …), shown back as sent. */
+  registration: Record<string, string>;
+  socketKey: string;
+  created: string;
+  modified: string;
+}
+
 /** A bearer token the sandbox accepts. */
 export interface SandboxToken {
   token: string;
@@ -192,6 +208,8 @@ export class SandboxState {
   tokens = new Map<string, SandboxToken>();
   refreshTokens = new Map<string, SandboxRefreshToken>();
   integrations = new Map<string, SandboxIntegration>();
+  /** WDM device registrations by device ID, oldest first. */
+  devices = new Map<string, SandboxDevice>();
 
   personByToken(token: string, now = Date.now()): SandboxPerson | undefined {
     const entry = this.tokens.get(token);

@@ -82,10 +82,27 @@ function filterMatches(
 }
 
 /**
- * Whether `webhook` (owned by `owner`) is notified of `event`.
- * - `attachmentActions` only reach webhooks for that resource, for cards the owner posted;
- * - otherwise resource and event must match (or be `all`), and the owner must be in the room;
+ * Whether `person` may hear of `event` at all, whatever the transport (webhook or websocket):
+ * - `attachmentActions` only for cards they posted;
+ * - only while in the room (a removed member hears of their own removal);
  * - a bot hears of group-room messages only when they mention it.
+ * @example personHears(bot, messageCreatedEvent) // true in a direct room
+ */
+export function personHears(person: SandboxPerson, event: SandboxEvent): boolean {
+  if (event.resource === 'attachmentActions' && event.messageAuthorId !== person.id) return false;
+  if (!event.audience.includes(person.id)) return false;
+  return !(
+    person.type === 'bot' &&
+    event.resource === 'messages' &&
+    event.roomType === 'group' &&
+    !(event.mentionedPeople ?? []).includes(person.id)
+  );
+}
+
+/**
+ * Whether `webhook` (owned by `owner`) is notified of `event`: the owner hears of it
+ * ({@link personHears}), resource and event match (or are `all`; `attachmentActions` only
+ * reach webhooks for that resource) and so does the filter.
  * @example webhookHears(hook, bot, messageCreatedEvent) // true in a direct room
  */
 export function webhookHears(
@@ -95,20 +112,11 @@ export function webhookHears(
 ): boolean {
   if (webhook.status !== 'active') return false;
   if (event.resource === 'attachmentActions') {
-    if (webhook.resource !== 'attachmentActions' || event.messageAuthorId !== owner.id)
-      return false;
+    if (webhook.resource !== 'attachmentActions') return false;
   } else if (webhook.resource !== 'all' && webhook.resource !== event.resource) {
     return false;
   }
   if (webhook.event !== 'all' && webhook.event !== event.event) return false;
-  if (!event.audience.includes(owner.id)) return false;
-  if (
-    owner.type === 'bot' &&
-    event.resource === 'messages' &&
-    event.roomType === 'group' &&
-    !(event.mentionedPeople ?? []).includes(owner.id)
-  ) {
-    return false;
-  }
+  if (!personHears(owner, event)) return false;
   return filterMatches(webhook.filter, event, owner);
 }

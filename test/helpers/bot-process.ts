@@ -106,5 +106,8 @@ export function sandboxBotEnv(
     DATABASE_URL: databaseUrl,
     // The SDK complains that sandbox tokens do not look like Webex's; that is expected.
     WEBEX_LOG_LEVEL: 'silent',
+    // Where the SDK finds its services in websocket mode (read by the SDK itself; unused with
+    // the default hex tokens, which never ask for a catalog).
+    U2C_SERVICE_URL: sandbox.u2cUrl,
   });
 }

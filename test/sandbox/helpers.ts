@@ -134,6 +134,35 @@ export async function startReceiver(path = '/webhooks/webex'): Promise<Receiver>
   };
 }
 
+/**
+ * Posts a message with a one-button Adaptive Card as `token`'s owner; resolves with its id.
+ * @example const cardId = await postCard(sandbox, s.bot.token, room.id, 'Watch');
+ */
+export async function postCard(
+  sandbox: Sandbox,
+  token: string,
+  roomId: string,
+  button: string,
+): Promise<string> {
+  const sent = await call<{ id: string }>(sandbox, token, 'POST', '/messages', {
+    roomId,
+    text: `a card with ${button}`,
+    attachments: [
+      {
+        contentType: 'application/vnd.microsoft.card.adaptive',
+        content: {
+          type: 'AdaptiveCard',
+          version: '1.3',
+          body: [],
+          actions: [{ type: 'Action.Submit', title: button }],
+        },
+      },
+    ],
+  });
+  if (sent.status !== 200) throw new Error(`the card was not posted: ${sent.status}`);
+  return sent.body.id;
+}
+
 /** Polls `check` until it returns a truthy value or the timeout passes. */
 export async function eventually<T>(check: () => T | undefined, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

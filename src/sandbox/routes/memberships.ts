@@ -4,6 +4,7 @@
  */
 import { Router } from 'express';
 import { callerOf, parseMax, requireAuth, sendPage, sendWebexError } from '../http';
+import { membershipIdParts } from '../mercury/ids';
 import { membershipView } from '../present';
 import type { SandboxPerson } from '../state';
 import { queryString, type RouteContext } from './context';
@@ -16,6 +17,11 @@ const NOT_FOUND = 'The requested resource could not be found.';
 export function membershipsRouter({ state, world }: RouteContext): Router {
   const router = Router();
   router.use('/memberships', requireAuth(state));
+  // Also by Webex's own ID form (person:room), which the SDK builds from websocket activities.
+  const findMembership = (id: string) => {
+    const parts = membershipIdParts(id);
+    return state.memberships.get(id) ?? (parts && world.membership(parts.roomId, parts.personId));
+  };
 
   router.get('/memberships', (req, res) => {
     const max = parseMax(req, res, 100, 1000);
@@ -41,7 +47,7 @@ export function membershipsRouter({ state, world }: RouteContext): Router {
   });
 
   router.get('/memberships/:membershipId', (req, res) => {
-    const membership = state.memberships.get(req.params.membershipId);
+    const membership = findMembership(req.params.membershipId);
     if (!membership || !world.isMember(membership.roomId, callerOf(res).person.id)) {
       sendWebexError(res, 404, NOT_FOUND);
       return;
@@ -89,7 +95,7 @@ export function membershipsRouter({ state, world }: RouteContext): Router {
 
   router.delete('/memberships/:membershipId', (req, res) => {
     const me = callerOf(res).person;
-    const membership = state.memberships.get(req.params.membershipId);
+    const membership = findMembership(req.params.membershipId);
     if (!membership || !world.isMember(membership.roomId, me.id)) {
       sendWebexError(res, 404, NOT_FOUND);
       return;
