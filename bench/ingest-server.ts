@@ -19,8 +19,10 @@ async function main(): Promise<void> {
   const inbox = store && new Inbox({ store, replicaId: 'bench-ingest', logger });
   const receiver = new ExpressReceiver({ port: 0, host: '127.0.0.1', logger });
   receiver.init({
-    secret: process.env.INGEST_SECRET ?? '',
-    accept: inbox ? (envelope) => inbox.accept(envelope) : async () => undefined,
+    webhooks: {
+      secret: process.env.INGEST_SECRET ?? '',
+      accept: inbox ? (envelope) => inbox.accept(envelope) : async () => undefined,
+    },
   });
   const { port } = await receiver.start();
   process.send?.({ port });

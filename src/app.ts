@@ -15,7 +15,9 @@ import { CommandDispatcher } from './bot/dispatcher';
 import { loadManifest } from './bot/manifest';
 import { RecordsCache } from './bot/records-cache';
 import { Messenger } from './bot/replies';
-import { BotRuntime } from './bot/runtime';
+import type { WebhookEnvelope } from './bot/envelope';
+import { deviceNameFor } from './bot/framework/devices';
+import { BotRuntime, type BotRuntimeOptions } from './bot/runtime';
 import { undeliveredNote } from './bot/undelivered';
 import { UsageLog } from './bot/usage-log';
 import { Watches } from './bot/watches';
@@ -38,6 +40,12 @@ import { createWebexHttp, type WebexHttp } from './webex/client';
  * The framework's reads of each event (message, sender, card click) give up after this: the
  * inbox tries the whole event again later, with backoff, instead of one call waiting a minute.
  */
+/** Tries to store an event from the socket (0.5 s, then 1 s, … apart) before it is lost. */
+const SOCKET_ACCEPT_TRIES = 4;
+/** On stop, how long events from the socket still being stored get. */
+const SOCKET_ACCEPT_DRAIN_MS = 5_000;
+/** WEBEX_DEVICE_NAME's default: the first part of every replica's registration name. */
+const DEFAULT_DEVICE_PREFIX = 'recording-audit-bot';
 /** How long a stopping replica keeps listening after /readyz turns 503 (within the grace). */
 const READINESS_LINGER_MS = 2_000;
 const EVENT_READ_TIMEOUT_MS = 10_000;
@@ -45,7 +53,10 @@ const EVENT_READ_TIMEOUT_MS = 10_000;
 /** What is known only once the server listens (sandbox mode picks its port then). */
 export interface Deployment {
   botToken: string;
-  webhookSecret: string;
+  /** Signs webhook deliveries; websocket mode has none (and serves no webhook route). */
+  webhookSecret?: string;
+  /** Websocket mode: the service catalog (U2C) the SDK starts from; absent: Webex's own. */
+  u2cUrl?: string;
   /** Base URL Webex reaches us at; defaults to the listening address. */
   publicUrl?: string;
   /** The Webex Integration used for per-person OAuth. */
@@ -65,7 +76,8 @@ export interface RunningApp {
   /**
    * Readiness 503 at once, no new claims, in-flight events get SHUTDOWN_GRACE_SECONDS, then
    * the unfinished ones are handed back; the receiver stores what arrives until then; the
-   * webhooks stay; the store closes last.
+   * webhooks stay (in websocket mode the socket closes and the device registration goes);
+   * the store closes last.
    */
   close(): Promise<void>;
 }
@@ -131,13 +143,28 @@ export async function startApp({
     const dispatcher = new CommandDispatcher(services, { selfId: () => runtime?.identity.id });
     const inFlight = new InFlight();
     const inbox = new Inbox({ store, replicaId, logger, metrics });
+    const socketAccepts = new InFlight();
     let stopping = false;
+    const transport = eventTransport(
+      config,
+      deployment,
+      publicUrl,
+      port,
+      (envelope) => void socketAccepts.track(acceptSocketEvent(inbox, envelope, metrics, logger)),
+      metrics,
+    );
 
-    // From here on events are stored (and answered 200) even while the framework starts;
-    // the inbox processes them once it has.
+    // From here on webhook deliveries are stored (and answered 200) even while the framework
+    // starts; the inbox processes them once it has.
     receiver.init({
-      secret: deployment.webhookSecret,
-      accept: (envelope) => inbox.accept(envelope),
+      ...(transport.kind === 'webhook'
+        ? {
+            webhooks: {
+              secret: transport.webhookSecret,
+              accept: (envelope: WebhookEnvelope) => inbox.accept(envelope),
+            },
+          }
+        : {}),
       metrics,
       routes: [
         statusRoutes({
@@ -147,7 +174,10 @@ export async function startApp({
               name: 'store',
               check: async () => (await store?.heartbeat(replicaId, Date.now()), true),
             },
-            { name: 'webhooks', check: async () => (runtime ? runtime.webhooksReady() : false) },
+            {
+              name: transport.kind === 'webhook' ? 'webhooks' : 'socket',
+              check: async () => (runtime ? runtime.eventsReady() : false),
+            },
             { name: 'serving', check: async () => !stopping },
           ],
           metrics,
@@ -164,8 +194,7 @@ export async function startApp({
     const started = await BotRuntime.start({
       apiUrl: config.apiUrl,
       botToken: deployment.botToken,
-      webhookUrl: `${publicUrl}${WEBHOOK_PATH}`,
-      webhookSecret: deployment.webhookSecret,
+      transport,
       http: services.http,
       eventReadsHttp: eventReadsHttp(config, logger),
       logger,
@@ -183,12 +212,14 @@ export async function startApp({
       },
     });
     await services.usageLog.schedulePruning(scheduler);
-    await keepWebhooks({
-      scheduler,
-      reconciler: started.webhooks,
-      intervalMs: config.webhookReconcileSeconds * 1000,
-      logger,
-    });
+    if (started.webhooks) {
+      await keepWebhooks({
+        scheduler,
+        reconciler: started.webhooks,
+        intervalMs: config.webhookReconcileSeconds * 1000,
+        logger,
+      });
+    }
     scheduler.start();
     void preloadInBackground(preloadCardTemplates, logger);
 
@@ -213,7 +244,9 @@ export async function startApp({
         if (!linkedDone)
           logger.warn({ pending: inFlight.size }, 'stopped with replies to sign-ins in flight');
         await receiver.stop();
+        // Until here the socket stayed open and what came over it was stored.
         await started.stop().catch((err: unknown) => logger.warn({ err }, 'bot stop failed'));
+        await socketAccepts.drain(SOCKET_ACCEPT_DRAIN_MS);
         await openedStore.close();
       },
     };
@@ -221,6 +254,63 @@ export async function startApp({
     await receiver.stop();
     await store?.close();
     throw err;
+  }
+}
+
+/** How the framework is to get its events, from the configuration and the deployment. */
+function eventTransport(
+  config: Config,
+  deployment: Deployment,
+  publicUrl: string,
+  port: number,
+  onEvent: (envelope: WebhookEnvelope) => void,
+  metrics: Pick<Metrics, 'socketConnected'>,
+): BotRuntimeOptions['transport'] {
+  if (config.eventTransport === 'websocket') {
+    return {
+      kind: 'websocket',
+      ...(deployment.u2cUrl ? { u2cUrl: deployment.u2cUrl } : {}),
+      deviceName: deviceNameFor(config.deviceName ?? DEFAULT_DEVICE_PREFIX, hostname(), port),
+      onEvent,
+      onConnectionChange: (connected) => metrics.socketConnected.set(connected ? 1 : 0),
+    };
+  }
+  if (!deployment.webhookSecret) {
+    throw new Error('webhook mode needs a webhook secret (WEBEX_WEBHOOK_SECRET)');
+  }
+  return {
+    kind: 'webhook',
+    webhookUrl: `${publicUrl}${WEBHOOK_PATH}`,
+    webhookSecret: deployment.webhookSecret,
+  };
+}
+
+/**
+ * Stores an event that came over the socket. Unlike a webhook, nobody sends it again if it is
+ * not stored, so the store gets a few tries before the event is given up (logged at error).
+ */
+async function acceptSocketEvent(
+  inbox: Pick<Inbox, 'accept'>,
+  envelope: WebhookEnvelope,
+  metrics: Pick<Metrics, 'socketEvents'>,
+  logger: Pick<Logger, 'error'>,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await inbox.accept(envelope);
+      metrics.socketEvents.inc({ outcome: 'accepted' });
+      return;
+    } catch (err) {
+      if (attempt >= SOCKET_ACCEPT_TRIES) {
+        metrics.socketEvents.inc({ outcome: 'unstored' });
+        logger.error(
+          { err, resource: envelope.resource, event: envelope.event },
+          'an event from the websocket could not be stored and is lost',
+        );
+        return;
+      }
+      await sleep(500 * attempt);
+    }
   }
 }
 

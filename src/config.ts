@@ -8,6 +8,8 @@ import { z } from 'zod';
 
 export type Mode = 'sandbox' | 'webex';
 export type GroupReply = 'dm' | 'room';
+/** How Webex sends events: to a webhook at PUBLIC_URL, or over the bot's own websocket. */
+export type EventTransport = 'webhook' | 'websocket';
 
 export interface Config {
   mode: Mode;
@@ -38,6 +40,12 @@ export interface Config {
   usageRetentionDays: number;
   /** How often each watch polls its recording's access report. */
   watchIntervalSeconds: number;
+  eventTransport: EventTransport;
+  /**
+   * The name of this replica's Webex device registration in websocket mode: on start the
+   * bot replaces its own earlier registration by this name, and no other.
+   */
+  deviceName?: string;
 }
 
 export const DEFAULT_API_URL = 'https://webexapis.com/v1';
@@ -75,6 +83,8 @@ export function loadDotenvFile(): void {
 const HOW_TO_FIX: Record<string, string> = {
   PUBLIC_URL:
     'set it to the https:// base URL where Webex can reach this server (webhooks go to <PUBLIC_URL>/webhooks/webex)',
+  PUBLIC_URL_WEBSOCKET:
+    "set it to the https:// base URL where people's browsers reach this server for sign-in (<PUBLIC_URL>/oauth/callback); with EVENT_TRANSPORT=websocket an intranet address is enough",
   WEBEX_WEBHOOK_SECRET:
     'set it to a long random string, e.g. the output of `openssl rand -hex 32`; Webex signs every webhook with it',
   WEBEX_CLIENT_ID: `copy the Client ID of your Webex Integration from ${PORTAL} (create an Integration if you have none)`,
@@ -217,6 +227,27 @@ const envSchema = z.object({
       .max(86_400, { error: 'must be at most 86400 seconds (a day), e.g. 900' })
       .default(900),
   ),
+  // Issue 13: events over the Webex websocket instead of webhooks.
+  EVENT_TRANSPORT: z.preprocess(
+    (v) => (typeof v === 'string' ? blankToUndefined(v.toLowerCase()) : v),
+    z
+      .enum(['webhook', 'websocket'], {
+        error:
+          'must be "webhook" (Webex posts events to PUBLIC_URL) or "websocket" (the bot connects out to Webex; no inbound URL needed)',
+      })
+      .default('webhook'),
+  ),
+  WEBEX_DEVICE_NAME: z.preprocess(
+    blankToUndefined,
+    z
+      .string()
+      .trim()
+      .max(64, { error: 'must be at most 64 characters, e.g. audit-bot-prod-1' })
+      .regex(/^[\w.:@-]+$/, {
+        error: 'may hold letters, digits and . _ : @ - only, e.g. audit-bot-prod-1',
+      })
+      .optional(),
+  ),
 });
 
 /**
@@ -228,22 +259,35 @@ export const CONFIG_VARIABLES = Object.keys(
   envSchema.shape,
 ) as readonly (keyof typeof envSchema.shape)[];
 
-/** Set together with WEBEX_BOT_TOKEN; Webex mode refuses to start without each of them. */
-export const WEBEX_MODE_REQUIRED = [
-  'PUBLIC_URL',
-  'WEBEX_WEBHOOK_SECRET',
-  'WEBEX_CLIENT_ID',
-  'WEBEX_CLIENT_SECRET',
-  'TOKEN_ENCRYPTION_KEY',
-] as const;
+/**
+ * Set together with WEBEX_BOT_TOKEN, by transport; Webex mode refuses to start without each.
+ * Websocket mode needs no webhook secret: nothing comes in but people's sign-ins.
+ */
+export const WEBEX_MODE_REQUIRED: Record<EventTransport, readonly string[]> = {
+  webhook: [
+    'PUBLIC_URL',
+    'WEBEX_WEBHOOK_SECRET',
+    'WEBEX_CLIENT_ID',
+    'WEBEX_CLIENT_SECRET',
+    'TOKEN_ENCRYPTION_KEY',
+  ],
+  websocket: ['PUBLIC_URL', 'WEBEX_CLIENT_ID', 'WEBEX_CLIENT_SECRET', 'TOKEN_ENCRYPTION_KEY'],
+};
 
 /** What Webex mode needs beyond valid values: everything set, and a public https URL. */
 function webexModeProblems(env: NodeJS.ProcessEnv): string[] {
   const value = (name: string) => env[name]?.trim() || undefined;
   if (!value('WEBEX_BOT_TOKEN')) return [];
-  const problems = WEBEX_MODE_REQUIRED.filter((name) => !value(name)).map(
-    (name) => `${name} is required with WEBEX_BOT_TOKEN: ${HOW_TO_FIX[name]}`,
-  );
+  const transport: EventTransport =
+    value('EVENT_TRANSPORT')?.toLowerCase() === 'websocket' ? 'websocket' : 'webhook';
+  const fixFor = (name: string) =>
+    HOW_TO_FIX[name === 'PUBLIC_URL' && transport === 'websocket' ? 'PUBLIC_URL_WEBSOCKET' : name];
+  const problems = WEBEX_MODE_REQUIRED[transport]
+    .filter((name) => !value(name))
+    .map(
+      (name) =>
+        `${name} is required with WEBEX_BOT_TOKEN and EVENT_TRANSPORT=${transport}: ${fixFor(name)}`,
+    );
   const publicUrl = value('PUBLIC_URL');
   // Other schemes are already refused by the schema.
   if (publicUrl?.startsWith('http:') && URL.canParse(publicUrl) && !isLoopback(publicUrl)) {
@@ -303,6 +347,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     orgEmailDomains: domainList(vars.ORG_EMAIL_DOMAINS),
     usageRetentionDays: vars.USAGE_RETENTION_DAYS,
     watchIntervalSeconds: vars.WATCH_INTERVAL_SECONDS,
+    eventTransport: vars.EVENT_TRANSPORT,
+    deviceName: vars.WEBEX_DEVICE_NAME,
   };
 }
 

@@ -34,6 +34,10 @@ export interface Metrics {
   inboxFailed: Counter<'resource'>;
   /** Scheduled job runs by kind and outcome: ok, failed (tried again later), interrupted (a stop). */
   scheduledJobs: Counter<'kind' | 'outcome'>;
+  /** Websocket mode: events that came over the socket, stored or lost (the store refused). */
+  socketEvents: Counter<'outcome'>;
+  /** Websocket mode: 1 while this replica's socket is connected. */
+  socketConnected: Gauge;
 }
 
 /**
@@ -120,6 +124,17 @@ export function createMetrics(sources: { inboxDepth?: InboxDepthSource } = {}): 
       name: 'audit_bot_scheduled_jobs_total',
       help: 'Scheduled job runs on this replica, by kind and outcome (ok, failed, interrupted)',
       labelNames: ['kind', 'outcome'],
+      registers: [registry],
+    }),
+    socketEvents: new Counter({
+      name: 'audit_bot_socket_events_total',
+      help: 'Websocket mode: events from the socket by outcome (accepted, unstored)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    socketConnected: new Gauge({
+      name: 'audit_bot_socket_connected',
+      help: 'Websocket mode: 1 while this replica is connected to the Webex websocket, else 0',
       registers: [registry],
     }),
   };

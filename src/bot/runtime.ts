@@ -9,6 +9,7 @@ import type { WebexHttp } from '../webex/client';
 import {
   EventReadError,
   FrameworkAdapter,
+  type AdapterTransport,
   type BotIdentity,
   type FrameworkMembership,
   type FrameworkCardAction,
@@ -66,9 +67,8 @@ export interface BotAddedToSpace {
 export interface BotRuntimeOptions {
   apiUrl: string;
   botToken: string;
-  /** `<PUBLIC_URL>/webhooks/webex` */
-  webhookUrl: string;
-  webhookSecret: string;
+  /** Webhooks at `<PUBLIC_URL>/webhooks/webex`, or the bot's own websocket. */
+  transport: AdapterTransport;
   http: WebexHttp;
   /**
    * For the framework's reads of each event (message, sender, card click, space). They may
@@ -104,8 +104,11 @@ export class BotRuntime {
   private constructor(
     private readonly options: BotRuntimeOptions,
     private readonly adapter: FrameworkAdapter,
-    /** Keeps this deployment's webhooks; run by the scheduler's reconcile job (webhook-upkeep.ts). */
-    readonly webhooks: WebhookReconciler,
+    /**
+     * Keeps this deployment's webhooks; run by the scheduler's reconcile job (webhook-upkeep.ts).
+     * Undefined in websocket mode, which needs none.
+     */
+    readonly webhooks: WebhookReconciler | undefined,
   ) {}
 
   get identity(): BotIdentity {
@@ -113,8 +116,8 @@ export class BotRuntime {
   }
 
   /**
-   * Starts the framework in webhook mode. It creates no webhooks: the scheduler's reconcile
-   * job does, on {@link webhooks}.
+   * Starts the framework in webhook mode (it creates no webhooks: the scheduler's reconcile
+   * job does, on {@link webhooks}) or websocket mode (resolves once the socket is up).
    * @example const runtime = await BotRuntime.start({ apiUrl, botToken, ... });
    */
   static async start(options: BotRuntimeOptions): Promise<BotRuntime> {
@@ -123,23 +126,26 @@ export class BotRuntime {
     const adapter = await FrameworkAdapter.start({
       apiUrl: options.apiUrl,
       botToken: options.botToken,
-      webhookUrl: options.webhookUrl,
-      webhookSecret: options.webhookSecret,
+      transport: options.transport,
       http: options.eventReadsHttp ?? options.http,
       logger: options.logger,
       onMessage: (event) => runtime?.onFrameworkMessage(event),
       onCardAction: (event) => runtime?.onFrameworkCardAction(event),
       onMembershipCreated: (event) => runtime?.onFrameworkMembership(event),
     });
-    const reconciler = new WebhookReconciler({
-      http: options.http,
-      botToken: options.botToken,
-      name: adapter.webhookName,
-      targetUrl: options.webhookUrl,
-      secret: options.webhookSecret,
-      logger: options.logger,
-      metrics: options.metrics,
-    });
+    const { transport } = options;
+    const reconciler =
+      transport.kind === 'webhook'
+        ? new WebhookReconciler({
+            http: options.http,
+            botToken: options.botToken,
+            name: adapter.webhookName,
+            targetUrl: transport.webhookUrl,
+            secret: transport.webhookSecret,
+            logger: options.logger,
+            metrics: options.metrics,
+          })
+        : undefined;
     runtime = new BotRuntime(options, adapter, reconciler);
     return runtime;
   }
@@ -163,12 +169,21 @@ export class BotRuntime {
     }
   }
 
-  /** True when both webhooks exist and are active (whichever replica keeps them). */
-  webhooksReady(): Promise<boolean> {
-    return this.webhooks.ready();
+  /**
+   * Whether events can reach this replica: in webhook mode, both webhooks exist and are
+   * active (whichever replica keeps them); in websocket mode, its socket is connected.
+   */
+  eventsReady(): Promise<boolean> {
+    if (this.webhooks) return this.webhooks.ready();
+    return Promise.resolve(this.adapter.socketConnected === true);
   }
 
-  /** Stops taking events; the webhooks stay. */
+  /** What /readyz calls the check of {@link eventsReady}. */
+  get eventsCheckName(): 'webhooks' | 'socket' {
+    return this.webhooks ? 'webhooks' : 'socket';
+  }
+
+  /** Stops taking events (closing the socket, in websocket mode); the webhooks stay. */
   async stop(): Promise<void> {
     await this.adapter.stop();
   }

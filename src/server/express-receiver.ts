@@ -53,10 +53,13 @@ export interface ExpressReceiverOptions {
 }
 
 export interface WebhookRouteOptions {
-  /** WEBEX_WEBHOOK_SECRET: every delivery's `X-Spark-Signature` is checked against it. */
-  secret: string;
-  /** Stores the event; the delivery is answered 200 once it resolves, 503 if it rejects. */
-  accept: AcceptEvent;
+  /**
+   * The webhook route, with WEBEX_WEBHOOK_SECRET (every delivery's `X-Spark-Signature` is
+   * checked against it) and what stores the event (the delivery is answered 200 once it
+   * resolves, 503 if it rejects). Absent in websocket mode: there is no webhook route at all,
+   * since a route without a secret would take forged events.
+   */
+  webhooks?: { secret: string; accept: AcceptEvent };
   metrics?: Metrics;
   /** Served on the same app after the webhook route (health, metrics, OAuth callback). */
   routes?: Router[];
@@ -76,7 +79,7 @@ type Outcome = 'accepted' | 'refused' | 'invalid' | 'unstored';
  * @example
  * const receiver = new ExpressReceiver({ port: 3000, host: '0.0.0.0', logger });
  * const { url } = await receiver.start();
- * receiver.init({ secret, accept: (envelope) => inbox.accept(envelope), routes: [health] });
+ * receiver.init({ webhooks: { secret, accept: (e) => inbox.accept(e) }, routes: [health] });
  * await receiver.stop();
  */
 export class ExpressReceiver implements Receiver {
@@ -130,7 +133,7 @@ export class ExpressReceiver implements Receiver {
   /** Serves the webhook route and `routes` from now on (before or after {@link start}). */
   init(options: WebhookRouteOptions): void {
     if (this.ready) throw new Error('The receiver is already initialised.');
-    this.app.use(this.webhookRouter(options));
+    if (options.webhooks) this.app.use(this.webhookRouter(options.webhooks, options.metrics));
     for (const router of options.routes ?? []) this.app.use(router);
     this.app.use(jsonErrors(this.options.logger));
     this.ready = true;
@@ -170,7 +173,10 @@ export class ExpressReceiver implements Receiver {
     next();
   };
 
-  private webhookRouter({ secret, accept, metrics }: WebhookRouteOptions): Router {
+  private webhookRouter(
+    { secret, accept }: NonNullable<WebhookRouteOptions['webhooks']>,
+    metrics: Metrics | undefined,
+  ): Router {
     const count = (outcome: Outcome) => metrics?.webhooks.inc({ outcome });
     const router = express.Router();
     router.post(

@@ -17,7 +17,7 @@ export interface StatusRoutesOptions {
 
 /**
  * The health, readiness and metrics routes.
- * @example receiver.init({ secret, onEvent, routes: [statusRoutes({ readiness: [], metrics })] });
+ * @example receiver.init({ webhooks: { secret, accept }, routes: [statusRoutes({ readiness: [], metrics })] });
  */
 export function statusRoutes(options: StatusRoutesOptions): Router {
   const router = express.Router();

@@ -104,6 +104,35 @@ declare module 'webex-node-bot-framework' {
     next(): Promise<SdkPage<T>>;
   }
 
+  /** An SDK plugin's event emitter (ampersand-events): what websocket mode listens on. */
+  export interface SdkEmitter {
+    on(event: string, listener: (...args: never[]) => void): void;
+    off(event?: string, listener?: (...args: never[]) => void): void;
+    /** Drops the handlers this plugin registered on `other` with listenTo. */
+    stopListening(other?: object): void;
+  }
+
+  /** The device registration (WDM) of websocket mode. */
+  export interface SdkDevice {
+    url?: string;
+    webSocketUrl?: string;
+    registered: boolean;
+    refreshTimer?: NodeJS.Timeout;
+    register(): Promise<unknown>;
+    refresh(): Promise<unknown>;
+    unregister(): Promise<unknown>;
+  }
+
+  /** The Mercury socket of websocket mode. */
+  export interface SdkMercury extends SdkEmitter {
+    connected: boolean;
+    connecting: boolean;
+    connect(webSocketUrl?: string): Promise<void>;
+    disconnect(): Promise<void>;
+    /** Called by its close handler, unawaited: its rejection would go unhandled. */
+    _reconnect(webSocketUrl?: string): Promise<void>;
+  }
+
   /** The slice of the `webex` SDK instance we touch. */
   export interface WebexSdk {
     people: { get(person: string | { id: string }): Promise<WebexPerson> };
@@ -123,6 +152,16 @@ declare module 'webex-node-bot-framework' {
     };
     /** Its request interceptors announce every HTTP call as `request:start`. */
     on(event: 'request:start', listener: (options: unknown) => void): void;
+    /** Merges into the SDK's configuration; plugins read theirs when they next use it. */
+    setConfig(config: Record<string, unknown>): void;
+    internal: {
+      device: SdkDevice;
+      mercury: SdkMercury;
+      services: {
+        waitForService(query: { name: string; timeout?: number }): Promise<string>;
+        getClusterId(url: string): string;
+      };
+    };
   }
 
   export default class Framework extends EventEmitter {
@@ -131,7 +170,12 @@ declare module 'webex-node-bot-framework' {
     initialized: boolean;
     email: string;
     person: WebexPerson;
-    webex: WebexSdk;
+    webex: WebexSdk & {
+      messages: SdkEmitter;
+      memberships: SdkEmitter;
+      attachmentActions: SdkEmitter;
+      rooms: SdkEmitter;
+    };
     /** `{}` until created, `false` if creating it failed. */
     webhook: WebexWebhook | Record<string, never> | false;
     cardsWebhook: WebexWebhook | Record<string, never>;

@@ -251,8 +251,7 @@ let unavailable: Server;
 beforeAll(async () => {
   botPort = (await bot.start()).port;
   bot.init({
-    secret: 'stand-in-webhook-secret-0123456789',
-    accept: async () => undefined,
+    webhooks: { secret: 'stand-in-webhook-secret-0123456789', accept: async () => undefined },
     routes: [statusRoutes({ readiness: [{ name: 'store', check: async () => ready }] })],
   });
   unavailable = await serve((_req, res) => res.writeHead(503).end());
@@ -424,7 +423,7 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(env).filter((name) => !CONFIG_VARIABLES.includes(name as never))).toEqual(
       [],
     );
-    for (const name of ['WEBEX_BOT_TOKEN', ...WEBEX_MODE_REQUIRED, 'DATABASE_URL']) {
+    for (const name of ['WEBEX_BOT_TOKEN', ...WEBEX_MODE_REQUIRED.webhook, 'DATABASE_URL']) {
       expect([name, name in env]).toEqual([name, true]);
     }
     const config = loadConfig(env);

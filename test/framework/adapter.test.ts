@@ -78,8 +78,7 @@ async function startAdapter(webhookUrl = receiver.url): Promise<Started> {
   const adapter = await FrameworkAdapter.start({
     apiUrl: sandbox.apiUrl,
     botToken: s.bot.token,
-    webhookUrl,
-    webhookSecret: SECRET,
+    transport: { kind: 'webhook', webhookUrl, webhookSecret: SECRET },
     http: createWebexHttp({ baseUrl: sandbox.apiUrl, retry: { baseDelayMs: 10 } }),
     onMessage: (event) => void messages.push(event),
     onCardAction: (event) => void cardActions.push(event),

@@ -52,10 +52,12 @@ async function startReceiver(
   const received: WebhookEnvelope[] = [];
   const metrics = createMetrics();
   receiver.init({
-    secret: SECRET,
-    accept: (e) => {
-      received.push(e);
-      return accept(e);
+    webhooks: {
+      secret: SECRET,
+      accept: (e) => {
+        received.push(e);
+        return accept(e);
+      },
     },
     metrics,
   });
@@ -223,7 +225,7 @@ describe('ExpressReceiver: answers', () => {
       expect(early.status).toBe(503);
       expect(early.headers.get('retry-after')).toBe('1');
       expect(early.body).toEqual({ status: 'starting' });
-      receiver.init({ secret: SECRET, accept: async () => undefined });
+      receiver.init({ webhooks: { secret: SECRET, accept: async () => undefined } });
       expect((await post(`${url}${WEBHOOK_PATH}`, body, signed(body))).status).toBe(200);
     } finally {
       await receiver.stop();

@@ -1,7 +1,8 @@
 /**
- * The one place that hosts `webex-node-bot-framework`: it loads it, starts it in webhook mode,
- * routes its SDK reads through our client, hands it verified envelopes and turns its events
- * into plain Webex objects. Nothing outside this folder touches the framework or the SDK.
+ * The one place that hosts `webex-node-bot-framework`: it loads it, starts it in webhook or
+ * websocket mode, routes its SDK reads through our client, hands it verified envelopes and
+ * turns its events into plain Webex objects. Nothing outside this folder touches the
+ * framework or the SDK.
  */
 import type Framework from 'webex-node-bot-framework';
 import type {
@@ -17,6 +18,8 @@ import type { WebhookEnvelope } from '../envelope';
 import type { WebexHttp } from '../../webex/client';
 import { loadFramework, type ProcessEvent } from './load';
 import { botReads, replaceSdkReads, watchSdkRequests, type SdkReads } from './sdk-reads';
+import { SOCKET_EVENT_NAME } from './socket-events';
+import { SocketTransport, type SocketTransportOptions } from './socket-transport';
 import { joinConcurrentSpawns } from './spawn';
 import { frameworkWebhookName } from './webhook-name';
 
@@ -49,12 +52,26 @@ export interface FrameworkMembership {
   addedBy?: string;
 }
 
+/** How events reach the framework: webhooks, or the bot's own websocket. */
+export type AdapterTransport =
+  | {
+      kind: 'webhook';
+      /** `<PUBLIC_URL>/webhooks/webex` */
+      webhookUrl: string;
+      webhookSecret: string;
+    }
+  | ({
+      kind: 'websocket';
+      /** The service catalog the SDK starts from; absent: Webex's own. */
+      u2cUrl?: string;
+      /** How long start() waits for the socket before it gives up. Default 60 s. */
+      startTimeoutMs?: number;
+    } & Pick<SocketTransportOptions, 'deviceName' | 'onEvent' | 'onConnectionChange'>);
+
 export interface FrameworkAdapterOptions {
   apiUrl: string;
   botToken: string;
-  /** `<PUBLIC_URL>/webhooks/webex` */
-  webhookUrl: string;
-  webhookSecret: string;
+  transport: AdapterTransport;
   /** Our retrying client: the framework's per-event and per-space reads go through it. */
   http: WebexHttp;
   /** Handlers may return their work: {@link FrameworkAdapter.handle} waits for it. */
@@ -62,7 +79,10 @@ export interface FrameworkAdapterOptions {
   onCardAction: (event: FrameworkCardAction) => Promise<void> | void;
   /** Every membership created in a space the bot is in (the bot's own included). */
   onMembershipCreated?: (event: FrameworkMembership) => Promise<void> | void;
-  logger?: { warn(obj: Record<string, unknown>, msg: string): void };
+  logger?: {
+    info(obj: Record<string, unknown>, msg: string): void;
+    warn(obj: Record<string, unknown>, msg: string): void;
+  };
   /** How long {@link FrameworkAdapter.start} waits for the framework to take its webhooks. */
   webhookWaitMs?: number;
 }
@@ -97,9 +117,19 @@ export class FrameworkAdapter {
     private readonly framework: Framework,
     private readonly processEvent: ProcessEvent,
     readonly identity: BotIdentity,
-    /** The name of the framework's webhooks; it drops events whose `name` differs. */
+    /**
+     * The name the framework holds its events to (its webhooks' name, or the socket's); it
+     * drops events whose `name` differs.
+     */
     readonly webhookName: string,
+    /** Websocket mode's socket; undefined in webhook mode. */
+    private readonly socket?: SocketTransport,
   ) {}
+
+  /** Websocket mode: true while the socket is connected. Webhook mode: undefined. */
+  get socketConnected(): boolean | undefined {
+    return this.socket?.connected;
+  }
 
   /**
    * Starts the framework in webhook mode without letting it touch Webex's webhooks: its own
@@ -109,11 +139,18 @@ export class FrameworkAdapter {
    * @example const adapter = await FrameworkAdapter.start({ apiUrl, botToken, webhookUrl, ... });
    */
   static async start(options: FrameworkAdapterOptions): Promise<FrameworkAdapter> {
-    const { Framework: FrameworkCtor, processEvent } = loadFramework(options.apiUrl);
+    const { transport } = options;
+    const { Framework: FrameworkCtor, processEvent } = loadFramework(
+      options.apiUrl,
+      transport.kind === 'websocket' && transport.u2cUrl ? { u2cUrl: transport.u2cUrl } : {},
+    );
     const framework = new FrameworkCtor({
       token: options.botToken,
-      webhookUrl: options.webhookUrl,
-      webhookSecret: options.webhookSecret,
+      // Without a webhook URL it listens on the websocket. Never removeDeviceRegistrationsOnStart:
+      // it deletes every device of the bot, and a framework bug turns it on when set at all.
+      ...(transport.kind === 'webhook'
+        ? { webhookUrl: transport.webhookUrl, webhookSecret: transport.webhookSecret }
+        : {}),
       // Only ever webhooks with its own name (and those are answered by keepWebhooksAway).
       removeWebhooksOnStart: false,
       // Spaces are discovered when they first speak, so start-up does not list memberships.
@@ -124,7 +161,27 @@ export class FrameworkAdapter {
     const starting = framework.start();
     // start() makes its SDK instance synchronously, before its first await.
     keepWebhooksAway(framework);
-    await starting;
+    const sdk = framework.webex;
+    const socket =
+      transport.kind === 'websocket'
+        ? SocketTransport.prepare(sdk, {
+            http: options.http,
+            botToken: options.botToken,
+            deviceName: transport.deviceName,
+            onEvent: transport.onEvent,
+            onConnectionChange: transport.onConnectionChange,
+            logger: options.logger ?? quietLogger,
+          })
+        : undefined;
+    if (socket && transport.kind === 'websocket') {
+      await startWithin(starting, transport.startTimeoutMs ?? 60_000, async () => {
+        await socket.stop();
+        await framework.stop().catch(() => undefined);
+      });
+      socket.divertEvents(sdk, () => framework.person.id);
+    } else {
+      await starting;
+    }
     const scopes = new Set<EventScope>();
     const reads = noteReadFailures(botReads(options.http, options.botToken), scopes);
     replaceSdkReads(framework.webex, reads);
@@ -189,11 +246,23 @@ export class FrameworkAdapter {
       framework,
       processEvent,
       identity,
-      frameworkWebhookName(options.webhookUrl, identity.email),
+      transport.kind === 'webhook'
+        ? frameworkWebhookName(transport.webhookUrl, identity.email)
+        : SOCKET_EVENT_NAME,
+      socket,
     );
-    await adapter.webhookNameSettled(options.webhookWaitMs ?? 15_000);
-    // From here on (its webhook set-up is done) every Webex call should be ours.
+    if (transport.kind === 'webhook') {
+      await adapter.webhookNameSettled(options.webhookWaitMs ?? 15_000);
+    } else if (adapter.heldWebhookName !== SOCKET_EVENT_NAME) {
+      await socket?.stop();
+      throw new Error(
+        `webex-node-bot-framework named its socket events "${adapter.heldWebhookName}", expected "${SOCKET_EVENT_NAME}": its websocket mode changed`,
+      );
+    }
+    // From here on (its set-up is done) every read of an event should be ours; the socket's
+    // own upkeep (device refresh, catalog) is the SDK's.
     watchSdkRequests(framework.webex, (call) => {
+      if (socket && !call.includes('hydra')) return;
       if (adapter.unroutedSdkCalls.length < 20) adapter.unroutedSdkCalls.push(call);
       options.logger?.warn({ call }, 'the framework made a Webex call that bypasses our client');
     });
@@ -215,7 +284,9 @@ export class FrameworkAdapter {
     const scope: EventScope = { envelope, work: [] };
     this.scopes.add(scope);
     try {
-      await this.processEvent(this.framework, envelope);
+      // Its name check only tells its own webhooks from others'; ours are verified already, and
+      // an event stored under the other transport (before a switch) is just as good.
+      await this.processEvent(this.framework, { ...envelope, name: this.webhookName });
     } finally {
       this.scopes.delete(scope);
     }
@@ -239,6 +310,8 @@ export class FrameworkAdapter {
    * @example await adapter.stop();
    */
   async stop(): Promise<void> {
+    // Its own stop deletes the device but leaves the socket open: close it first.
+    await this.socket?.stop();
     // Its clean-up lists its webhooks and removes each: it finds none, and removing is a no-op.
     keepWebhooksAway(this.framework);
     await this.framework.stop();
@@ -261,6 +334,32 @@ export class FrameworkAdapter {
     }
     throw new Error(
       'webex-node-bot-framework did not set up its webhooks through webex.webhooks.create: its start changed',
+    );
+  }
+}
+
+const quietLogger = { info: () => undefined, warn: () => undefined };
+
+/**
+ * Waits for the framework's start; past `timeoutMs` (its socket never came up: the SDK retries
+ * for ever) it cleans up with `abandon` and rejects.
+ */
+async function startWithin(
+  starting: Promise<unknown>,
+  timeoutMs: number,
+  abandon: () => Promise<void>,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  const outcome = await Promise.race([starting.then(() => 'started' as const), timedOut]).finally(
+    () => clearTimeout(timer),
+  );
+  if (outcome === 'timeout') {
+    await abandon();
+    throw new Error(
+      `the Webex websocket did not connect within ${Math.round(timeoutMs / 1000)} s: check that this host reaches Webex over wss:// on port 443`,
     );
   }
 }

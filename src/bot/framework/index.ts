@@ -3,6 +3,7 @@ export {
   EventReadError,
   FrameworkAdapter,
   handlesEvent,
+  type AdapterTransport,
   type BotIdentity,
   type FrameworkAdapterOptions,
   type FrameworkMembership,

@@ -27,24 +27,40 @@ export const PROCESS_EVENT_MODULE = 'webex-node-bot-framework/lib/process-event'
  */
 export const UNUSED_SDK_PLUGINS = ['@webex/plugin-meetings'];
 
-let loaded: { apiUrl: string; result: LoadedFramework } | undefined;
+/** Where the SDK finds Webex; it reads both from the environment once, when it loads. */
+export interface FrameworkEndpoints {
+  apiUrl: string;
+  /**
+   * The U2C service catalog (websocket mode finds its device and socket services there).
+   * Absent: Webex's own.
+   */
+  u2cUrl?: string;
+}
+
+let loaded: { key: string; result: LoadedFramework } | undefined;
 
 /**
- * Loads the framework pointed at `apiUrl`. The SDK reads `HYDRA_SERVICE_URL` once, when it is
- * first loaded, so the variable is set before the first `require`, and a later load for
- * another URL fails instead of quietly talking to the first one.
+ * Loads the framework pointed at `apiUrl` (and `u2cUrl`). The SDK reads `HYDRA_SERVICE_URL`
+ * and `U2C_SERVICE_URL` once, when it is first loaded, so they are set before the first
+ * `require`, and a later load for other URLs fails instead of quietly talking to the first.
  * @example const { Framework, processEvent } = loadFramework('https://webexapis.com/v1');
  */
-export function loadFramework(apiUrl: string): LoadedFramework {
+export function loadFramework(
+  apiUrl: string,
+  endpoints: Omit<FrameworkEndpoints, 'apiUrl'> = {},
+): LoadedFramework {
+  const wanted = { apiUrl, ...endpoints };
+  const key = describeEndpoints(wanted);
   if (loaded) {
-    if (loaded.apiUrl !== apiUrl) {
+    if (loaded.key !== key) {
       throw new Error(
-        `the webex SDK was already loaded for ${loaded.apiUrl} and reads HYDRA_SERVICE_URL only once per process; it cannot also talk to ${apiUrl}`,
+        `the webex SDK was already loaded for ${loaded.key} and reads HYDRA_SERVICE_URL and U2C_SERVICE_URL only once per process; it cannot also talk to ${key}`,
       );
     }
     return loaded.result;
   }
   process.env.HYDRA_SERVICE_URL = apiUrl;
+  if (endpoints.u2cUrl) process.env.U2C_SERVICE_URL = endpoints.u2cUrl;
   skipUnusedSdkPlugins();
   // The SDK logs at trace level under NODE_ENV=test and chats at info otherwise.
   process.env.WEBEX_LOG_LEVEL ??= 'error';
@@ -58,8 +74,12 @@ export function loadFramework(apiUrl: string): LoadedFramework {
     processEvent,
     restoredNatives: restoreNatives(natives),
   };
-  loaded = { apiUrl, result };
+  loaded = { key, result };
   return result;
+}
+
+function describeEndpoints({ apiUrl, u2cUrl }: FrameworkEndpoints): string {
+  return u2cUrl ? `${apiUrl} (catalog ${u2cUrl})` : apiUrl;
 }
 
 /** Where `require('webex')` resolves from the framework, i.e. the SDK it really uses. */
