@@ -75,8 +75,11 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
   // The SDK complains that sandbox tokens do not look like Webex's; that is expected here.
   process.env.WEBEX_LOG_LEVEL ??= 'silent';
   const { clock } = options;
+  const websocket = options.config.eventTransport === 'websocket';
   const sandbox = await startSandbox({
     port: options.sandboxPort ?? 0,
+    // The SDK's websocket mode reads the org from the token, so tokens are shaped like Webex's.
+    ...(websocket ? { tokenStyle: 'webex' as const } : {}),
     ...(clock ? { now: () => clock.now() } : {}),
   });
   const botToken = sandbox.botToken;
@@ -92,6 +95,7 @@ export async function launchSandboxMode(options: LaunchOptions): Promise<Running
         return {
           botToken,
           webhookSecret: randomBytes(24).toString('hex'),
+          u2cUrl: sandbox.u2cUrl,
           publicUrl: listenUrl,
           oauth,
           tokenKey: loadOrCreateSandboxKey(dataDir),

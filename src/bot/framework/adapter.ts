@@ -178,7 +178,11 @@ export class FrameworkAdapter {
         await socket.stop();
         await framework.stop().catch(() => undefined);
       });
-      socket.divertEvents(sdk, () => framework.person.id);
+      const { messages, memberships, attachmentActions, rooms } = framework.webex;
+      socket.divertEvents(
+        { messages, memberships, attachmentActions, rooms },
+        () => framework.person.id,
+      );
     } else {
       await starting;
     }
