@@ -288,9 +288,7 @@ export class FrameworkAdapter {
     const scope: EventScope = { envelope, work: [] };
     this.scopes.add(scope);
     try {
-      // Its name check only tells its own webhooks from others'; ours are verified already, and
-      // an event stored under the other transport (before a switch) is just as good.
-      await this.processEvent(this.framework, { ...envelope, name: this.webhookName });
+      await this.processEvent(this.framework, envelope);
     } finally {
       this.scopes.delete(scope);
     }
