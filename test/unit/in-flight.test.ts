@@ -38,6 +38,7 @@ describe('InFlight.drain timers', () => {
     expect(await inFlight.drain(60_000)).toBe(true);
     const timersAfter = process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     // The tracked task's own timer has fired; a forgotten 60 s drain timer would still count.
-    expect(timersAfter).toBe(timersBefore - 1);
+    // At most: timers another test file left in this worker may fire meanwhile too.
+    expect(timersAfter).toBeLessThanOrEqual(timersBefore - 1);
   });
 });
