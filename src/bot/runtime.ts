@@ -178,11 +178,6 @@ export class BotRuntime {
     return Promise.resolve(this.adapter.socketConnected === true);
   }
 
-  /** What /readyz calls the check of {@link eventsReady}. */
-  get eventsCheckName(): 'webhooks' | 'socket' {
-    return this.webhooks ? 'webhooks' : 'socket';
-  }
-
   /** Stops taking events (closing the socket, in websocket mode); the webhooks stay. */
   async stop(): Promise<void> {
     await this.adapter.stop();

@@ -10,7 +10,7 @@
  *   the socket connects again, with backoff;
  * - `connected` for /readyz, and a stop that closes the socket and deletes the registration.
  */
-import type { SdkEmitter, SdkMercury, WebexSdk } from 'webex-node-bot-framework';
+import type { SdkEmitter, WebexSdk } from 'webex-node-bot-framework';
 import type { WebhookEnvelope } from '../envelope';
 import type { WebexHttp } from '../../webex/client';
 import { removeOwnDevices } from './devices';
@@ -202,7 +202,8 @@ export class SocketTransport {
         await device.register();
       }
       if (this.stopped) return;
-      await connectAtDeviceUrl(mercury);
+      // With no URL it connects to the device's current (fresh) one.
+      await mercury.connect();
       this.recovering = undefined;
     } catch (err) {
       this.recovering = undefined;
@@ -225,9 +226,4 @@ export class SocketTransport {
   private warn(err: unknown, msg: string): void {
     this.options.logger.warn({ err }, msg);
   }
-}
-
-/** With no URL the socket connects to the device's current one (the fresh one). */
-function connectAtDeviceUrl(mercury: SdkMercury): Promise<void> {
-  return mercury.connect();
 }
