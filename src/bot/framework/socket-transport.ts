@@ -52,6 +52,9 @@ interface SdkCommon {
   getHydraRoomType(tags: string[]): 'direct' | 'group';
 }
 
+/** How long a socket close may take before the transport goes on without it. */
+const SOCKET_CLOSE_WAIT_MS = 3_000;
+
 type SocketPlugins = Record<'messages' | 'memberships' | 'attachmentActions' | 'rooms', SdkEmitter>;
 
 export class SocketTransport {
@@ -141,11 +144,27 @@ export class SocketTransport {
     if (this.stopped) return;
     this.stopped = true;
     clearTimeout(this.recovering);
-    const { mercury, device } = this.sdk.internal;
-    await mercury.disconnect().catch((err: unknown) => this.warn(err, 'socket close failed'));
+    const { device } = this.sdk.internal;
+    await this.closeSocket().catch((err: unknown) => this.warn(err, 'socket close failed'));
     // Else its refresh timer would register a new device later, in a process still winding down.
     clearTimeout(device.refreshTimer);
     await device.unregister().catch((err: unknown) => this.warn(err, 'device delete failed'));
+  }
+
+  /**
+   * Closes the socket if one is open or opening. The SDK's `disconnect()` waits for an
+   * 'offline' that never comes when its last attempt was refused (that socket never opened),
+   * so it is only asked while there is something to close, and not waited on for long.
+   */
+  private async closeSocket(): Promise<void> {
+    const { mercury } = this.sdk.internal;
+    if (!mercury.connected && !mercury.connecting) return;
+    let timer: NodeJS.Timeout | undefined;
+    const givenUp = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, SOCKET_CLOSE_WAIT_MS);
+      timer.unref();
+    });
+    await Promise.race([mercury.disconnect(), givenUp]).finally(() => clearTimeout(timer));
   }
 
   private async removeOwnEarlierDevices(): Promise<void> {
@@ -194,7 +213,7 @@ export class SocketTransport {
     try {
       if (this.stopped) return;
       // Ends the SDK's own retries at the old URL, if any are still going.
-      await mercury.disconnect();
+      await this.closeSocket();
       if (recoveryStep(this.attempts) === 'refresh') {
         await device.refresh();
       } else {
