@@ -3,6 +3,8 @@
  * `node src/main.ts` in Webex mode against a sandbox running in the test's process, all
  * behind one round-robin proxy at PUBLIC_URL, all sharing one DATABASE_URL (a throw-away
  * schema). Replicas can be started, stopped (SIGTERM), killed (SIGKILL) and started again.
+ * Events come as webhooks through the proxy (the default) or, with `transport: 'websocket'`,
+ * over each replica's own socket (every replica hears every event).
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
@@ -36,8 +38,12 @@ export interface Replica {
   output(): string;
 }
 
+export type EventTransport = 'webhook' | 'websocket';
+
 export interface ReplicaCluster {
   sandbox: Sandbox;
+  /** How the replicas get their events (EVENT_TRANSPORT). */
+  transport: EventTransport;
   proxy: RoundRobinProxy;
   replicas: Replica[];
   /** The DATABASE_URL every replica uses. */
@@ -55,6 +61,8 @@ export interface ReplicaClusterOptions {
   env?: Record<string, string>;
   /** Start the replicas (default true). */
   start?: boolean;
+  /** EVENT_TRANSPORT of every replica (default webhook). */
+  transport?: EventTransport;
 }
 
 /** A database URL whose connections use `schema` first (pg reads `options` from the URL). */
@@ -164,19 +172,30 @@ export async function startReplicaCluster(
   const schema = `test_replicas_${process.pid}_${randomBytes(4).toString('hex')}`;
   await withAdmin((client) => client.query(`CREATE SCHEMA "${schema}"`));
   const databaseUrl = withSearchPath(TEST_POSTGRES_URL, schema);
-  const sandbox = await startSandbox({ port: 0, log: () => undefined });
+  const transport = options.transport ?? 'webhook';
+  // The SDK reads the org from the token to find its services: websocket mode needs Webex-shaped ones.
+  const sandbox = await startSandbox({
+    port: 0,
+    log: () => undefined,
+    ...(transport === 'websocket' ? { tokenStyle: 'webex' as const } : {}),
+  });
   const count = options.count ?? 2;
   const ports: number[] = [];
   for (let i = 0; i < count; i++) ports.push(await freePort());
+  // In websocket mode no event goes through the proxy, but the OAuth callback (PUBLIC_URL)
+  // still needs one address for all replicas, as behind a load balancer.
   const proxy = await startRoundRobinProxy({ port: await freePort(), backends: ports });
-  // One deployment: every replica has the same settings but its own port.
+  // One deployment: every replica has the same settings but its own port (and, in websocket
+  // mode, so its own device name).
   const env = {
     ...sandboxBotEnv(sandbox, { port: 0, publicUrl: proxy.url, databaseUrl }),
+    EVENT_TRANSPORT: transport,
     ...options.env,
   };
   const replicas = ports.map((port, i) => replica(String.fromCharCode(65 + i), port, env));
   const cluster: ReplicaCluster = {
     sandbox,
+    transport,
     proxy,
     replicas,
     databaseUrl,
@@ -195,7 +214,7 @@ export async function startReplicaCluster(
   };
   if (options.start ?? true) {
     try {
-      // One after the other: the first one creates the schema's tables and the webhooks.
+      // One after the other: the first one creates the schema's tables (and the webhooks).
       for (const r of replicas) await r.start();
     } catch (err) {
       await cluster.close();
@@ -292,6 +311,11 @@ export class Conversation {
     return body.id;
   }
 
+  /** The text sent as `messageId` (by this conversation). */
+  textOf(messageId: string): string | undefined {
+    return this.textById.get(messageId);
+  }
+
   /** The bot's messages in this space after `messageId`, oldest first. */
   botMessagesAfter(messageId: string): SandboxMessage[] {
     const all = this.cluster.sandbox.state.messages.filter((m) => m.roomId === this.roomId);
@@ -305,7 +329,7 @@ export class Conversation {
   async settle(sent: string[], timeoutMs = 20_000): Promise<ReturnType<typeof tally>> {
     const { sandbox } = this.cluster;
     const counts = () => tally(sent, countQuotedReplies(sandbox, this.roomId));
-    await sandbox.webhooks.idle();
+    await deliveriesIdle(this.cluster);
     // A timeout is not an error here: the counts say what is missing.
     await waitUntil(
       'every message to be answered',
@@ -388,7 +412,7 @@ export async function waitUntilAsync(
  * @example await quiet(cluster); expect(replies).toHaveLength(1);
  */
 export async function quiet(cluster: ReplicaCluster, timeoutMs = 30_000): Promise<void> {
-  await cluster.sandbox.webhooks.idle();
+  await deliveriesIdle(cluster);
   await waitUntilAsync(
     'the inbox to be empty',
     async () => {
@@ -403,5 +427,16 @@ export async function quiet(cluster: ReplicaCluster, timeoutMs = 30_000): Promis
     },
     timeoutMs,
   );
-  await cluster.sandbox.webhooks.idle();
+  await deliveriesIdle(cluster);
+}
+
+/**
+ * Resolves once no event is on its way to a replica: every webhook delivery answered, or (in
+ * websocket mode) every activity frame acknowledged or its socket closed. The SDK acknowledges
+ * a frame when it arrives, before the replica has stored the event: a test that must see every
+ * event stored waits on the replicas' `audit_bot_socket_events_total` too.
+ */
+export async function deliveriesIdle(cluster: ReplicaCluster): Promise<void> {
+  if (cluster.transport === 'websocket') await cluster.sandbox.sockets.idle();
+  else await cluster.sandbox.webhooks.idle();
 }
