@@ -19,6 +19,7 @@ import type { WebexHttp } from '../../webex/client';
 import { loadFramework, type ProcessEvent } from './load';
 import { botReads, replaceSdkReads, watchSdkRequests, type SdkReads } from './sdk-reads';
 import { SOCKET_EVENT_NAME } from './socket-events';
+import { withFrameworkChatter } from './console';
 import { SocketTransport, type SocketTransportOptions } from './socket-transport';
 import { joinConcurrentSpawns } from './spawn';
 import { frameworkWebhookName } from './webhook-name';
@@ -122,6 +123,8 @@ export class FrameworkAdapter {
      * drops events whose `name` differs.
      */
     readonly webhookName: string,
+    /** Where the framework's own console lines go. */
+    private readonly chatter: (line: string) => void,
     /** Websocket mode's socket; undefined in webhook mode. */
     private readonly socket?: SocketTransport,
   ) {}
@@ -158,8 +161,9 @@ export class FrameworkAdapter {
       messageFormat: 'markdown',
     });
     joinConcurrentSpawns(framework, options.logger);
-    const starting = framework.start();
+    const chatter = frameworkChatterTo(options.logger ?? quietLogger);
     // start() makes its SDK instance synchronously, before its first await.
+    const starting = withFrameworkChatter(chatter, () => framework.start());
     keepWebhooksAway(framework);
     const sdk = framework.webex;
     const socket =
@@ -176,7 +180,7 @@ export class FrameworkAdapter {
     if (socket && transport.kind === 'websocket') {
       await startWithin(starting, transport.startTimeoutMs ?? 60_000, async () => {
         await socket.stop();
-        await framework.stop().catch(() => undefined);
+        await withFrameworkChatter(chatter, () => framework.stop()).catch(() => undefined);
       });
       const { messages, memberships, attachmentActions, rooms } = framework.webex;
       socket.divertEvents(
@@ -253,6 +257,7 @@ export class FrameworkAdapter {
       transport.kind === 'webhook'
         ? frameworkWebhookName(transport.webhookUrl, identity.email)
         : SOCKET_EVENT_NAME,
+      chatter,
       socket,
     );
     if (transport.kind === 'webhook') {
@@ -316,7 +321,7 @@ export class FrameworkAdapter {
     await this.socket?.stop();
     // Its clean-up lists its webhooks and removes each: it finds none, and removing is a no-op.
     keepWebhooksAway(this.framework);
-    await this.framework.stop();
+    await withFrameworkChatter(this.chatter, () => this.framework.stop());
   }
 
   /** Its webhook set-up runs unawaited after start() resolves; it ends with both slots set. */
@@ -341,6 +346,12 @@ export class FrameworkAdapter {
 }
 
 const quietLogger = { info: () => undefined, warn: () => undefined };
+
+function frameworkChatterTo(
+  logger: Pick<NonNullable<FrameworkAdapterOptions['logger']>, 'info'>,
+): (line: string) => void {
+  return (line) => logger.info({ source: 'webex-node-bot-framework' }, line);
+}
 
 /**
  * Waits for the framework's start; past `timeoutMs` (its socket never came up: the SDK retries
