@@ -58,8 +58,10 @@ export interface IncomingCardAction {
 export interface BotAddedToSpace {
   kind: 'botAdded';
   room: Room;
-  /** The bot's new membership: adding it again after a removal is another one. */
+  /** The bot's membership (Webex reuses it when the bot is added back after a removal). */
   membershipId: string;
+  /** When the bot was added: tells an add-back from the first add. */
+  addedAt?: string;
   /** Who added it, when Webex says. */
   addedBy?: string;
 }
@@ -229,6 +231,7 @@ export class BotRuntime {
       kind: 'botAdded',
       room: { id: membership.roomId, type: 'group' },
       membershipId: membership.id,
+      ...(membership.created ? { addedAt: membership.created } : {}),
       ...(addedBy ? { addedBy } : {}),
     };
     return this.run(() => onBotAdded(added));

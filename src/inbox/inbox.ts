@@ -12,6 +12,7 @@ import type { Logger } from '../log';
 import type { Metrics } from '../metrics';
 import type { ClaimedInboxEvent, InboxOutcome, Store } from '../store/store';
 import { afterFailure, DEFAULT_INBOX_POLICY, describeFailure, type InboxPolicy } from './policy';
+import { inboxEventId } from './event-id';
 
 type InboxStore = Pick<
   Store,
@@ -73,7 +74,7 @@ export class Inbox {
   async accept(envelope: WebhookEnvelope): Promise<void> {
     const added = await this.options.store.addInboxEvent({
       resource: envelope.resource,
-      eventId: envelope.data.id,
+      eventId: inboxEventId(envelope),
       payload: JSON.stringify(envelope),
       receivedAt: this.now(),
     });

@@ -94,6 +94,8 @@ declare module 'webex-node-bot-framework' {
     personEmail: string;
     roomType?: 'direct' | 'group';
     isModerator?: boolean;
+    /** When the person was added (again: Webex keeps the id, person and room, across re-adds). */
+    created?: string;
   }
 
   /** What the SDK's list calls resolve to (its `Page`): the framework reads these fields. */

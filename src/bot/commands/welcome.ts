@@ -10,8 +10,9 @@
  * (and, once the inbox has pruned it, by the record). The one window left, a crash between the
  * post and the record, may welcome twice; a lost welcome would be worse.
  *
- * The record is per membership: removing the bot and adding it again later is a new membership,
- * and the space is welcomed again (people who add it again may well need the reminder).
+ * The record is per add: removing the bot and adding it again later welcomes the space again
+ * (people who add it again may well need the reminder). Webex keeps the membership's id across
+ * a removal (it is the person and the room), so an add is its id and when it was made.
  */
 import { translatorFor } from '../../locales';
 import { resolveLocale } from '../preferences';
@@ -31,7 +32,7 @@ export class WelcomeCheckFailedError extends Error {
 }
 
 /**
- * Posts the welcome in the space unless this membership was welcomed already. A post Webex did
+ * Posts the welcome in the space unless this add of the bot was welcomed already. A post Webex did
  * not take rejects (the runtime makes it retryable when it may work later).
  * @example await runWelcome(services, { kind: 'botAdded', room, membershipId, addedBy });
  */
@@ -40,7 +41,8 @@ export async function runWelcome(
   added: BotAddedToSpace,
 ): Promise<void> {
   const { store, messenger, config, logger } = services;
-  const { room, membershipId } = added;
+  const { room } = added;
+  const membershipId = addKeyOf(added);
   const welcomed = await store.wasWelcomed(room.id, membershipId).catch((err: unknown) => {
     throw new WelcomeCheckFailedError(err);
   });
@@ -59,4 +61,9 @@ export async function runWelcome(
     // stops re-deliveries; only one after the inbox pruned the event (a day on) could repeat it.
     logger.warn({ err, roomId: room.id }, 'welcome posted but not recorded');
   }
+}
+
+/** One add of the bot to the space: its membership, and when it was made when Webex says. */
+function addKeyOf(added: BotAddedToSpace): string {
+  return added.addedAt ? `${added.membershipId}@${added.addedAt}` : added.membershipId;
 }

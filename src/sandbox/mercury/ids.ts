@@ -33,8 +33,8 @@ export function uuidOf(id: string): string {
 }
 
 /**
- * The membership ID the SDK builds from a membership activity: Webex's own form,
- * `ciscospark://us/MEMBERSHIP/<personUuid>:<roomUuid>` (the sandbox stores random ones).
+ * A membership's ID, in Webex's own form, which the SDK also builds from a membership
+ * activity: `ciscospark://us/MEMBERSHIP/<personUuid>:<roomUuid>`.
  * @example sdkMembershipId(person.id, room.id)
  */
 export function sdkMembershipId(personId: string, roomId: string): string {
