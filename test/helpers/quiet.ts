@@ -1,6 +1,7 @@
 /**
- * Waiting for "nothing more is coming" without a sleep: no webhook delivery in flight, and
- * nothing pending or being worked on in the bot's inbox (a retry waiting for its turn counts).
+ * Waiting for "nothing more is coming" without a sleep: no webhook delivery in flight and no
+ * socket event unacknowledged, and nothing pending or being worked on in the bot's inbox (a
+ * retry waiting for its turn counts).
  */
 import type { Sandbox } from '../../src/sandbox/server';
 import type { InboxDepth } from '../../src/store/store';
@@ -10,11 +11,11 @@ import { until } from './until';
  * @example await quiet(sandbox, () => store.inboxDepth());
  */
 export async function quiet(
-  sandbox: Pick<Sandbox, 'webhooks'>,
+  sandbox: Pick<Sandbox, 'webhooks' | 'sockets'>,
   inboxDepth: () => Promise<Pick<InboxDepth, 'pending' | 'claimed'>>,
   timeoutMs = 60_000,
 ): Promise<void> {
-  await sandbox.webhooks.idle();
+  await delivered(sandbox);
   await until(
     'the inbox to be empty',
     async () => {
@@ -25,5 +26,10 @@ export async function quiet(
     50,
   );
   // What the bot posted meanwhile was delivered to it too (its own messages, ignored).
+  await delivered(sandbox);
+}
+
+async function delivered(sandbox: Pick<Sandbox, 'webhooks' | 'sockets'>): Promise<void> {
   await sandbox.webhooks.idle();
+  await sandbox.sockets.idle();
 }

@@ -6,6 +6,7 @@
 import { SEED_RECORDING_IDS } from '../../../src/sandbox/seed-recordings';
 import { cardOf, cardText } from '../../helpers/card-text';
 import { connectUrlOf, consent } from '../../helpers/consent';
+import { quiet } from '../../helpers/quiet';
 import { pressAndWaitForReplacement, reportCards } from '../../helpers/report-cards';
 import { until } from '../../helpers/until';
 import type { SandboxMessage, TestStack } from '../../helpers/stack';
@@ -49,5 +50,30 @@ export function transportScenarios(stack: () => TestStack): void {
     const asked = await host.sayInRoom(stack().groupRoomId(), 'help');
     const [reply] = await host.waitForBot(asked.roomId, { after: asked.id, timeoutMs: 10_000 });
     expect(reply.parentId).toBe(asked.id);
+  });
+
+  it('welcomes a group space once per add, also when added back after a removal', async () => {
+    const { running, file } = stack();
+    const host = stack().user('host@example.com');
+    const room = (await host.api.post<{ id: string }>('/rooms', { title: 'Added back' })).data;
+    const botPosts = async () =>
+      (await host.messages(room.id)).filter((m) => m.personId === file.bot.id);
+    const addBot = async () =>
+      (
+        await host.api.post<{ id: string }>('/memberships', {
+          roomId: room.id,
+          personId: file.bot.id,
+        })
+      ).data.id;
+    const nothingMore = () => quiet(running.sandbox, () => running.store.inboxDepth());
+
+    const first = await addBot();
+    await until('the welcome', async () => (await botPosts()).length === 1);
+    expect((await host.api.delete(`/memberships/${first}`)).status).toBe(204);
+    // Webex reuses the id (person and room): only the event's time tells the add-back apart.
+    expect(await addBot()).toBe(first);
+    await until('the second welcome', async () => (await botPosts()).length === 2);
+    await nothingMore();
+    expect(await botPosts()).toHaveLength(2);
   });
 }
