@@ -276,6 +276,27 @@ export function reportCounts(scenario: string, counts: unknown): void {
 }
 
 /**
+ * Starts the cluster and has `email` write to the bot first, so the 1:1 space is set up
+ * before any counting starts.
+ * @example const { cluster, talk } = await startConversingCluster('colleague@example.com');
+ */
+export async function startConversingCluster(
+  email: string,
+  options: ReplicaClusterOptions = {},
+): Promise<{ cluster: ReplicaCluster; talk: Conversation }> {
+  const cluster = await startReplicaCluster(options);
+  const talk = new Conversation(cluster, email);
+  try {
+    const hello = await talk.send('help');
+    await waitUntil('the answer to "help"', () => talk.botMessagesAfter(hello).length > 0, 15_000);
+  } catch (err) {
+    await cluster.close();
+    throw err;
+  }
+  return { cluster, talk };
+}
+
+/**
  * One person writing to the bot 1:1, and what came of each message.
  * @example const talk = new Conversation(cluster, 'host@example.com'); await talk.send('help');
  */

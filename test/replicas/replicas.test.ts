@@ -6,7 +6,7 @@
 import {
   Conversation,
   reportCounts,
-  startReplicaCluster,
+  startConversingCluster,
   waitUntil,
   type ReplicaCluster,
 } from '../helpers/replicas';
@@ -17,11 +17,7 @@ let cluster: ReplicaCluster;
 let talk: Conversation;
 
 beforeAll(async () => {
-  cluster = await startReplicaCluster();
-  talk = new Conversation(cluster, 'colleague@example.com');
-  // First contact, so the space is set up before the counting starts.
-  const hello = await talk.send('help');
-  await waitUntil('the answer to "help"', () => talk.botMessagesAfter(hello).length > 0, 15_000);
+  ({ cluster, talk } = await startConversingCluster('colleague@example.com'));
 });
 
 afterAll(async () => {

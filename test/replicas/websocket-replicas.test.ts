@@ -11,7 +11,7 @@ import {
   Conversation,
   metricSum,
   reportCounts,
-  startReplicaCluster,
+  startConversingCluster,
   waitUntil,
   waitUntilAsync,
   type Replica,
@@ -29,14 +29,10 @@ let cluster: ReplicaCluster;
 let talk: Conversation;
 
 beforeAll(async () => {
-  cluster = await startReplicaCluster({
+  ({ cluster, talk } = await startConversingCluster('colleague@example.com', {
     transport: 'websocket',
     env: { WEBEX_DEVICE_NAME: DEVICE_NAME, SHUTDOWN_GRACE_SECONDS: '5' },
-  });
-  talk = new Conversation(cluster, 'colleague@example.com');
-  // First contact, so the space is set up before the counting starts.
-  const hello = await talk.send('help');
-  await waitUntil('the answer to "help"', () => talk.botMessagesAfter(hello).length > 0, 15_000);
+  }));
 });
 
 afterAll(async () => {
