@@ -240,16 +240,15 @@ describe('Mercury socket (internal-plugin-mercury socket-base.js)', () => {
   });
 
   it('opens for the device’s owner: authorization, then buffer_state, then pongs by ping id', async () => {
-    const before = sandbox.sockets.stats.pongs;
     const open = await openSocket(String(device.webSocketUrl), s.bot.token, 50);
     // `_authorize` resolves on a first frame without `type` whose eventType is buffer_state.
     expect(open.frames[0]).toMatchObject({ data: { eventType: 'mercury.buffer_state' } });
     expect(open.frames[0].type).toBeUndefined();
     // The socket pings every 50 ms and closes on a missing or mismatched pong: it stays up.
-    await until('five pongs', () => sandbox.sockets.stats.pongs >= before + 5, 5000, 10);
+    // Counted on this socket: the sandbox's own counter also counts other tests' sockets.
+    const pongs = () => open.frames.filter((frame) => frame.type === 'pong');
+    await until('five pongs', () => pongs().length >= 5, 5000, 10);
     expect(open.socket.readyState).toBe(1);
-    const pongs = open.frames.filter((frame) => frame.type === 'pong');
-    expect(pongs.length).toBeGreaterThanOrEqual(5);
     // Every frame has an id (acked by the client) and sequence numbers go up by one.
     expect(open.frames.every((frame) => typeof frame.id === 'string')).toBe(true);
     const sequence = open.frames.map((frame) => frame.sequenceNumber);
@@ -355,7 +354,6 @@ describe('conversation.activity frames (plugin-messages, -memberships, -attachme
 
   it('a group message reaches the bot only when it mentions the bot (as Webex does for bots)', async () => {
     const from = open.activities().length;
-    const deliveredBefore = sandbox.sockets.stats.delivered;
     await call(sandbox, s.host.token, 'POST', '/messages', {
       roomId: s.groupRoom.id,
       text: 'not for the bot',
@@ -372,7 +370,8 @@ describe('conversation.activity frames (plugin-messages, -memberships, -attachme
       object: { mentions: { items: [{ objectType: 'person', id: uuidOf(s.bot.id) }] } },
     });
     await sandbox.sockets.idle();
-    expect(sandbox.sockets.stats.delivered - deliveredBefore).toBe(1);
+    // On this socket (another test's socket still closing may hear the mention too).
+    expect(open.activities().length - from).toBe(1);
   });
 
   it('a card submission: a cardAction activity the SDK turns into the action’s own ids', async () => {
