@@ -10,6 +10,7 @@ import { DEFAULT_INBOX_POLICY } from '../../src/inbox/policy';
 import {
   Conversation,
   metricSum,
+  quiet,
   reportCounts,
   startConversingCluster,
   waitUntil,
@@ -96,6 +97,29 @@ async function socketEventsTaken(
   return taken();
 }
 
+/**
+ * Both replicas' socket event counts once they agree: both hear every event, so until then one
+ * is still storing an earlier event (first contact's memberships) that would be counted here.
+ */
+async function settledSocketEvents(a: Replica, b: Replica): Promise<number[]> {
+  await quiet(cluster);
+  let counts: number[] = [];
+  await waitUntilAsync(
+    'both replicas to have stored what their sockets brought so far',
+    async () => {
+      counts = await Promise.all([socketEventsOf(a), socketEventsOf(b)]);
+      return counts[0] === counts[1];
+    },
+    10_000,
+  );
+  return counts;
+}
+
+/** Starts the replica unless it runs (an earlier scenario that failed may have left it up). */
+async function startIfStopped(replica: Replica): Promise<void> {
+  if (!replica.running()) await replica.start();
+}
+
 /** A replica's inbox id is `<host>-<pid>-<random>`. */
 const replicaIdPattern = (pid: number) => `-${pid}-[0-9a-f]{6}$`;
 
@@ -127,7 +151,7 @@ it('answers 100 messages exactly once though both replicas hear each on their ow
   const [a, b] = cluster.replicas;
   const { sandbox } = cluster;
   expect(botDevices()).toEqual(devicesOf(a, b));
-  const before = await Promise.all([socketEventsOf(a), socketEventsOf(b)]);
+  const before = await settledSocketEvents(a, b);
   const delivered = sandbox.sockets.stats.delivered;
   const missed = sandbox.sockets.stats.missed;
   const messagesBefore = roomMessages();
@@ -199,10 +223,11 @@ it('answers everything with one replica stopped, whose device is gone', async ()
 
 it('loses and repeats nothing sent before and while a replica holding claimed work stops', async () => {
   const [a, b] = cluster.replicas;
-  await b.start();
+  await startIfStopped(b);
   expect(botDevices()).toEqual(devicesOf(a, b));
-  // Each event takes a while, so B is still working on some when it is told to stop.
-  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 300 });
+  // Each event takes a while (within B's 5 s grace), so A works on at most 16 at once, B
+  // claims the rest, and B is still working on some when it is told to stop.
+  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 3_000 });
   const sent: string[] = [];
   for (let i = 0; i < 30; i++) {
     sent.push(`before stop ${i}`);
@@ -213,7 +238,7 @@ it('loses and repeats nothing sent before and while a replica holding claimed wo
   await waitUntilAsync(
     'B to be working on some',
     async () => (heldByB = await claimedBy(pidOfB)).length > 0,
-    10_000,
+    20_000,
   );
   const stopping = b.stop();
   let stopped = false;
@@ -246,7 +271,7 @@ it('loses and repeats nothing sent before and while a replica holding claimed wo
 
 it('hands back what a stopping replica could not finish within its grace, answered once by the other', async () => {
   const [a, b] = cluster.replicas;
-  await b.start();
+  await startIfStopped(b);
   expect(botDevices()).toEqual(devicesOf(a, b));
   // Reads slower than B's grace (5 s), though within the bot's read timeout (10 s). A works
   // on at most 16 events at once, so of 40, B claims some.
@@ -295,7 +320,7 @@ it('hands back what a stopping replica could not finish within its grace, answer
 
 it('answers what a replica killed mid-read was working on, once its lease lapses', async () => {
   const [a, b] = cluster.replicas;
-  await b.start();
+  await startIfStopped(b);
   expect(botDevices()).toEqual(devicesOf(a, b));
   // Slow reads: B dies while reading what it claimed, before it could answer any of it.
   cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 5_000 });
