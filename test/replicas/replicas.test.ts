@@ -30,6 +30,13 @@ afterEach(() => {
 });
 
 it('answers 100 messages exactly once when each is delivered twice, once to each replica', async () => {
+  // The proxy skips a replica whose last /readyz probe failed (a busy machine may time one
+  // out): start once it sees both.
+  await waitUntil(
+    'the proxy to see both replicas ready',
+    () => cluster.proxy.ready().every(Boolean),
+    10_000,
+  );
   // Both copies at once; the proxy takes turns, so one goes to A and one to B.
   cluster.sandbox.webhooks.setDeliverySettings({ copies: 2 });
   const sent: string[] = [];

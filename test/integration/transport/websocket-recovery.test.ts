@@ -73,12 +73,17 @@ async function watchReadiness(done: Promise<void>): Promise<boolean[]> {
   const seen: boolean[] = [];
   let finished = false;
   const watching = done.finally(() => (finished = true));
-  while (!finished) {
+  const look = async () => {
     const { socket } = await socketReady();
     if (seen.at(-1) !== socket) seen.push(socket);
+  };
+  while (!finished) {
+    await look();
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   await watching;
+  // `done` may have seen the bot ready after this loop's last look.
+  await look();
   return seen;
 }
 
