@@ -11,7 +11,7 @@ import type {
   SandboxRoom,
   SandboxState,
 } from './state';
-import { sdkMembershipId } from './mercury/ids';
+import { webexMembershipId } from './mercury/ids';
 import { webexId, type WebexIdType } from './state';
 
 /** Raises no events: used while seeding, before any webhook exists. */
@@ -96,7 +96,7 @@ export class SandboxWorld {
   addMember(room: SandboxRoom, person: SandboxPerson, options: AddMemberOptions = {}) {
     const membership: SandboxMembership = {
       // As Webex: the person and the room, so adding someone back reuses the id.
-      id: sdkMembershipId(person.id, room.id),
+      id: webexMembershipId(person.id, room.id),
       roomId: room.id,
       personId: person.id,
       personEmail: person.emails[0],

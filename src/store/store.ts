@@ -181,9 +181,10 @@ export interface DigestSubscription {
   createdAt: number;
 }
 
-/** The bot's welcome, posted in a space for one membership of the bot there. */
+/** The bot's welcome, posted in a space for one add of the bot there. */
 export interface Welcome {
   roomId: string;
+  /** The bot's membership and, when Webex says, when it was made (`<id>@<created>`). */
   membershipId: string;
   welcomedAt: number;
 }

@@ -15,7 +15,7 @@ export async function quiet(
   inboxDepth: () => Promise<Pick<InboxDepth, 'pending' | 'claimed'>>,
   timeoutMs = 60_000,
 ): Promise<void> {
-  await delivered(sandbox);
+  await deliveriesIdle(sandbox);
   await until(
     'the inbox to be empty',
     async () => {
@@ -26,10 +26,17 @@ export async function quiet(
     50,
   );
   // What the bot posted meanwhile was delivered to it too (its own messages, ignored).
-  await delivered(sandbox);
+  await deliveriesIdle(sandbox);
 }
 
-async function delivered(sandbox: Pick<Sandbox, 'webhooks' | 'sockets'>): Promise<void> {
+/**
+ * Resolves once no event is on its way to the bot: every webhook delivery answered and every
+ * socket frame acknowledged (or its socket closed). The SDK acknowledges a frame when it
+ * arrives, before the bot has stored the event.
+ */
+export async function deliveriesIdle(
+  sandbox: Pick<Sandbox, 'webhooks' | 'sockets'>,
+): Promise<void> {
   await sandbox.webhooks.idle();
   await sandbox.sockets.idle();
 }

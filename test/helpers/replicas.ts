@@ -12,6 +12,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server';
 import type { SandboxMessage } from '../../src/sandbox/state';
 import { DEFAULT_PROBE_URL } from '../store/postgres-server';
 import { freePort, sandboxBotEnv, spawnBot, type BotProcess } from './bot-process';
+import { deliveriesIdle } from './quiet';
 import { startRoundRobinProxy, type RoundRobinProxy } from './round-robin-proxy';
 
 /**
@@ -42,8 +43,6 @@ export type EventTransport = 'webhook' | 'websocket';
 
 export interface ReplicaCluster {
   sandbox: Sandbox;
-  /** How the replicas get their events (EVENT_TRANSPORT). */
-  transport: EventTransport;
   proxy: RoundRobinProxy;
   replicas: Replica[];
   /** The DATABASE_URL every replica uses. */
@@ -195,7 +194,6 @@ export async function startReplicaCluster(
   const replicas = ports.map((port, i) => replica(String.fromCharCode(65 + i), port, env));
   const cluster: ReplicaCluster = {
     sandbox,
-    transport,
     proxy,
     replicas,
     databaseUrl,
@@ -332,6 +330,13 @@ export class Conversation {
     return body.id;
   }
 
+  /** Sends `<prefix> 0` … `<prefix> <count - 1>`, one after the other; resolves with the texts. */
+  async sendNumbered(prefix: string, count: number): Promise<string[]> {
+    const texts = Array.from({ length: count }, (_, i) => `${prefix} ${i}`);
+    for (const text of texts) await this.send(text);
+    return texts;
+  }
+
   /** The text sent as `messageId` (by this conversation). */
   textOf(messageId: string): string | undefined {
     return this.textById.get(messageId);
@@ -350,7 +355,7 @@ export class Conversation {
   async settle(sent: string[], timeoutMs = 20_000): Promise<ReturnType<typeof tally>> {
     const { sandbox } = this.cluster;
     const counts = () => tally(sent, countQuotedReplies(sandbox, this.roomId));
-    await deliveriesIdle(this.cluster);
+    await deliveriesIdle(sandbox);
     // A timeout is not an error here: the counts say what is missing.
     await waitUntil(
       'every message to be answered',
@@ -433,7 +438,7 @@ export async function waitUntilAsync(
  * @example await quiet(cluster); expect(replies).toHaveLength(1);
  */
 export async function quiet(cluster: ReplicaCluster, timeoutMs = 30_000): Promise<void> {
-  await deliveriesIdle(cluster);
+  await deliveriesIdle(cluster.sandbox);
   await waitUntilAsync(
     'the inbox to be empty',
     async () => {
@@ -448,16 +453,5 @@ export async function quiet(cluster: ReplicaCluster, timeoutMs = 30_000): Promis
     },
     timeoutMs,
   );
-  await deliveriesIdle(cluster);
-}
-
-/**
- * Resolves once no event is on its way to a replica: every webhook delivery answered, or (in
- * websocket mode) every activity frame acknowledged or its socket closed. The SDK acknowledges
- * a frame when it arrives, before the replica has stored the event: a test that must see every
- * event stored waits on the replicas' `audit_bot_socket_events_total` too.
- */
-export async function deliveriesIdle(cluster: ReplicaCluster): Promise<void> {
-  if (cluster.transport === 'websocket') await cluster.sandbox.sockets.idle();
-  else await cluster.sandbox.webhooks.idle();
+  await deliveriesIdle(cluster.sandbox);
 }

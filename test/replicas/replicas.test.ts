@@ -58,11 +58,7 @@ it('answers everything with one replica stopped for good, and both webhooks stay
   try {
     expect(await b.stop()).toBe(0);
     await waitUntil('the proxy to see B gone', () => !cluster.proxy.ready()[1], 5_000);
-    const sent: string[] = [];
-    for (let i = 0; i < 20; i++) {
-      sent.push(`alone ${i}`);
-      await talk.send(`alone ${i}`);
-    }
+    const sent = await talk.sendNumbered('alone', 20);
     const { replied, lost, repeated } = await talk.settle(sent);
     reportCounts('one replica stopped', { sent: sent.length, replied, lost, repeated });
     expect({ replied, lost, repeated }).toEqual({ replied: 20, lost: [], repeated: [] });

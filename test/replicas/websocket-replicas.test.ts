@@ -156,11 +156,7 @@ it('answers 100 messages exactly once though both replicas hear each on their ow
   const missed = sandbox.sockets.stats.missed;
   const messagesBefore = roomMessages();
 
-  const sent: string[] = [];
-  for (let i = 0; i < 100; i++) {
-    sent.push(`both ${i}`);
-    await talk.send(`both ${i}`);
-  }
+  const sent = await talk.sendNumbered('both', 100);
   const taken = await socketEventsTaken([a, b], before, sent.length);
   const { replied, lost, repeated } = await talk.settle(sent);
   const framesPerSocket = roomMessages() - messagesBefore;
@@ -196,11 +192,7 @@ it('answers everything with one replica stopped, whose device is gone', async ()
   const missed = sandbox.sockets.stats.missed;
   const messagesBefore = roomMessages();
 
-  const sent: string[] = [];
-  for (let i = 0; i < 20; i++) {
-    sent.push(`alone ${i}`);
-    await talk.send(`alone ${i}`);
-  }
+  const sent = await talk.sendNumbered('alone', 20);
   const [takenByA] = await socketEventsTaken([a], before, sent.length);
   const { replied, lost, repeated } = await talk.settle(sent);
   const counts = {
@@ -228,11 +220,7 @@ it('loses and repeats nothing sent before and while a replica holding claimed wo
   // Each event takes a while (within B's 5 s grace), so A works on at most 16 at once, B
   // claims the rest, and B is still working on some when it is told to stop.
   cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 3_000 });
-  const sent: string[] = [];
-  for (let i = 0; i < 30; i++) {
-    sent.push(`before stop ${i}`);
-    await talk.send(`before stop ${i}`);
-  }
+  const sent = await talk.sendNumbered('before stop', 30);
   const pidOfB = pidOf(b);
   let heldByB: string[] = [];
   await waitUntilAsync(
@@ -276,11 +264,7 @@ it('hands back what a stopping replica could not finish within its grace, answer
   // Reads slower than B's grace (5 s), though within the bot's read timeout (10 s). A works
   // on at most 16 events at once, so of 40, B claims some.
   cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 8_000 });
-  const sent: string[] = [];
-  for (let i = 0; i < 40; i++) {
-    sent.push(`unfinished ${i}`);
-    await talk.send(`unfinished ${i}`);
-  }
+  const sent = await talk.sendNumbered('unfinished', 40);
   const pidOfB = pidOf(b);
   await waitUntilAsync(
     'A and B to have claimed all they can',

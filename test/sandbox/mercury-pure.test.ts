@@ -24,7 +24,7 @@ import {
 import {
   membershipIdParts,
   parseHydraId,
-  sdkMembershipId,
+  webexMembershipId,
   uuidOf,
 } from '../../src/sandbox/mercury/ids';
 import { SandboxState, webexId, type SandboxPerson } from '../../src/sandbox/state';
@@ -107,7 +107,7 @@ describe('ids', () => {
   });
 
   it('builds membership IDs as the SDK does, and reads them back as sandbox IDs', () => {
-    const id = sdkMembershipId(host.id, roomId);
+    const id = webexMembershipId(host.id, roomId);
     expect(id).toBe(sdkIds.buildHydraMembershipId(HOST_UUID, ROOM_UUID, 'us'));
     expect(membershipIdParts(id)).toEqual({ personId: host.id, roomId });
     expect(membershipIdParts(roomId)).toBeUndefined();

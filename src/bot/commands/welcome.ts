@@ -42,8 +42,8 @@ export async function runWelcome(
 ): Promise<void> {
   const { store, messenger, config, logger } = services;
   const { room } = added;
-  const membershipId = addKeyOf(added);
-  const welcomed = await store.wasWelcomed(room.id, membershipId).catch((err: unknown) => {
+  const addKey = addKeyOf(added);
+  const welcomed = await store.wasWelcomed(room.id, addKey).catch((err: unknown) => {
     throw new WelcomeCheckFailedError(err);
   });
   if (welcomed) return;
@@ -55,7 +55,7 @@ export async function runWelcome(
     : config.defaultLocale;
   await messenger.send({ roomId: room.id }, welcomeReply(config.groupReply, translatorFor(locale)));
   try {
-    await store.recordWelcome({ roomId: room.id, membershipId, welcomedAt: Date.now() });
+    await store.recordWelcome({ roomId: room.id, membershipId: addKey, welcomedAt: Date.now() });
   } catch (err) {
     // Posted: failing the event now would post it again. The inbox's de-duplication still
     // stops re-deliveries; only one after the inbox pruned the event (a day on) could repeat it.

@@ -35,16 +35,16 @@ export function uuidOf(id: string): string {
 /**
  * A membership's ID, in Webex's own form, which the SDK also builds from a membership
  * activity: `ciscospark://us/MEMBERSHIP/<personUuid>:<roomUuid>`.
- * @example sdkMembershipId(person.id, room.id)
+ * @example webexMembershipId(person.id, room.id)
  */
-export function sdkMembershipId(personId: string, roomId: string): string {
+export function webexMembershipId(personId: string, roomId: string): string {
   return webexId('MEMBERSHIP', `${uuidOf(personId)}:${uuidOf(roomId)}`);
 }
 
 /**
  * The person and room a membership ID of Webex's form names, as sandbox IDs; undefined for
  * other IDs.
- * @example membershipIdParts(sdkMembershipId(a, r)) // { personId: a, roomId: r }
+ * @example membershipIdParts(webexMembershipId(a, r)) // { personId: a, roomId: r }
  */
 export function membershipIdParts(id: string): { personId: string; roomId: string } | undefined {
   const parts = parseHydraId(id);
