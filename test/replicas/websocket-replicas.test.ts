@@ -115,9 +115,17 @@ async function settledSocketEvents(a: Replica, b: Replica): Promise<number[]> {
   return counts;
 }
 
-/** Starts the replica unless it runs (an earlier scenario that failed may have left it up). */
-async function startIfStopped(replica: Replica): Promise<void> {
-  if (!replica.running()) await replica.start();
+/**
+ * Both replicas up, each on its own device, with the bot's message reads slowed to `latencyMs`
+ * (so a replica holds claimed work longer). B is started unless it runs (an earlier scenario
+ * that failed may have left it up).
+ */
+async function bothUpWithReadsTaking(latencyMs: number): Promise<[Replica, Replica]> {
+  const [a, b] = cluster.replicas;
+  if (!b.running()) await b.start();
+  expect(botDevices()).toEqual(devicesOf(a, b));
+  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs });
+  return [a, b];
 }
 
 /** A replica's inbox id is `<host>-<pid>-<random>`. */
@@ -214,12 +222,9 @@ it('answers everything with one replica stopped, whose device is gone', async ()
 });
 
 it('loses and repeats nothing sent before and while a replica holding claimed work stops', async () => {
-  const [a, b] = cluster.replicas;
-  await startIfStopped(b);
-  expect(botDevices()).toEqual(devicesOf(a, b));
   // Each event takes a while (within B's 5 s grace), so A works on at most 16 at once, B
   // claims the rest, and B is still working on some when it is told to stop.
-  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 3_000 });
+  const [a, b] = await bothUpWithReadsTaking(3_000);
   const sent = await talk.sendNumbered('before stop', 30);
   const pidOfB = pidOf(b);
   let heldByB: string[] = [];
@@ -258,12 +263,9 @@ it('loses and repeats nothing sent before and while a replica holding claimed wo
 });
 
 it('hands back what a stopping replica could not finish within its grace, answered once by the other', async () => {
-  const [a, b] = cluster.replicas;
-  await startIfStopped(b);
-  expect(botDevices()).toEqual(devicesOf(a, b));
   // Reads slower than B's grace (5 s), though within the bot's read timeout (10 s). A works
   // on at most 16 events at once, so of 40, B claims some.
-  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 8_000 });
+  const [, b] = await bothUpWithReadsTaking(8_000);
   const sent = await talk.sendNumbered('unfinished', 40);
   const pidOfB = pidOf(b);
   await waitUntilAsync(
@@ -303,11 +305,8 @@ it('hands back what a stopping replica could not finish within its grace, answer
 });
 
 it('answers what a replica killed mid-read was working on, once its lease lapses', async () => {
-  const [a, b] = cluster.replicas;
-  await startIfStopped(b);
-  expect(botDevices()).toEqual(devicesOf(a, b));
   // Slow reads: B dies while reading what it claimed, before it could answer any of it.
-  cluster.sandbox.faults.set({ route: MESSAGE_READ, latencyMs: 5_000 });
+  const [a, b] = await bothUpWithReadsTaking(5_000);
   const recoveredBefore = await metricSum(cluster, 'audit_bot_inbox_recovered_total', {}, [a]);
   const pidOfB = pidOf(b);
   const sent: string[] = [];
